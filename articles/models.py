@@ -1,0 +1,221 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from .sanitize import sanitize_html
+
+
+class District(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        help_text=_("Lower-case ASCII letters, digits and hyphens; used in the district's URL."),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:district", kwargs={"slug": self.slug})
+
+
+class Source(models.Model):
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        unique=True,
+        help_text=_('Shown to readers as "Source: …", e.g. "exploringtianjin.com".'),
+    )
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    url = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:source", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """
+        What the public may see: status published and a publication time that has come.
+
+        The only definition of "public". A future ``published_at`` means scheduled, decided
+        here at query time, so no job has to run when the time arrives.
+        """
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        """Approved for publication at a time still in the future."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-id")
+
+    def for_listing(self):
+        """Published, newest first, with what a story card shows loaded in fixed queries."""
+        return (
+            self.published()
+            .newest_first()
+            .select_related("source")
+            .prefetch_related("districts")
+            .defer("body")
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        REMOVED = "removed", _("Removed")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        allow_unicode=True,
+        blank=True,
+        help_text=_(
+            "The story's address: /articles/<slug>/. Chinese characters are allowed. "
+            "Left blank, it is made from the title."
+        ),
+    )
+    summary = models.TextField(
+        _("summary"),
+        blank=True,
+        help_text=_("One or two plain-text sentences shown under the title and in lists."),
+    )
+    body = models.TextField(
+        _("body"),
+        blank=True,
+        help_text=_("Rich text. Scripts, styles and embedded frames are removed when saved."),
+    )
+    districts = models.ManyToManyField(
+        District,
+        verbose_name=_("districts"),
+        related_name="articles",
+        blank=True,
+        help_text=_("The districts the story concerns. Leave empty for a city-wide story."),
+    )
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        related_name="articles",
+        on_delete=models.PROTECT,
+    )
+    source_url = models.URLField(
+        _("source URL"), max_length=500, blank=True, help_text=_("Link to the original story.")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        related_name="articles",
+        on_delete=models.PROTECT,
+        editable=False,
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("publication time"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "First publication. Visible to the public from this time (Asia/Shanghai); "
+            "a future time schedules the story."
+        ),
+    )
+    public_updated_at = models.DateTimeField(
+        _("public update time"),
+        null=True,
+        blank=True,
+        help_text=_('The "Updated:" date readers see. Left blank, it is the publication time.'),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        constraints = [
+            models.CheckConstraint(
+                # Article.Status.values; Meta cannot see the enclosing class's names.
+                condition=Q(status__in=["draft", "in_review", "published", "withdrawn", "removed"]),
+                name="article_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"], name="article_status_pub_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self._unique_slug()
+        self.body = sanitize_html(self.body)
+        if self.published_at and not self.public_updated_at:
+            self.public_updated_at = self.published_at
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def is_published(self):
+        """Mirror of ``ArticleQuerySet.published()`` for one article in memory."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def updated_on(self):
+        """The public "Updated:" time, falling back to the first publication."""
+        return self.public_updated_at or self.published_at
+
+    def _unique_slug(self):
+        max_length = self._meta.get_field("slug").max_length
+        base = slugify(self.title, allow_unicode=True)[: max_length - 8].strip("-") or "story"
+        candidate, n = base, 1
+        others = Article.objects.exclude(pk=self.pk)
+        while others.filter(slug=candidate).exists():
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate

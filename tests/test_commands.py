@@ -1,0 +1,94 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from articles import demo
+from articles.models import Article, District, Source
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args, **options):
+    out = StringIO()
+    call_command(*args, stdout=out, **options)
+    return out.getvalue()
+
+
+def counts():
+    return (
+        District.objects.count(),
+        Source.objects.count(),
+        Article.objects.count(),
+        Article.districts.through.objects.count(),
+    )
+
+
+def test_seed_demo_data_is_idempotent(settings):
+    """A second run adds nothing."""
+    settings.DEBUG = True
+    run("seed_demo_data")
+    first = counts()
+    assert first[:3] == (len(demo.DISTRICTS), len(demo.SOURCES), len(demo.STORIES))
+    assert "0 new stories" in run("seed_demo_data")
+    assert counts() == first
+
+
+def test_seed_demo_data_has_stories_in_several_states(settings):
+    settings.DEBUG = True
+    run("seed_demo_data")
+    assert Article.objects.published().count() >= 8
+    assert Article.objects.scheduled().exists()
+    assert Article.objects.filter(status=Article.Status.DRAFT).exists()
+    assert Article.objects.filter(status=Article.Status.IN_REVIEW).exists()
+    wuqing = Article.objects.get(slug="wuqing-works-with-other-areas-to-boost-business")
+    assert {d.slug for d in wuqing.districts.all()} >= {"wuqing"}
+    assert District.objects.filter(slug="binhai-new-area").exists()
+
+
+def test_seed_demo_data_refuses_without_debug(settings):
+    """Without DEBUG the command refuses unless --force is given."""
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        run("seed_demo_data")
+    assert counts() == (0, 0, 0, 0)
+    run("seed_demo_data", "--force")
+    assert Article.objects.count() == len(demo.STORIES)
+
+
+def test_generated_articles(settings):
+    """--articles N adds N stories with districts, reporting progress."""
+    settings.DEBUG = True
+    out = run("seed_demo_data", "--articles", "2500", "--seed", "1")
+    assert Article.objects.count() == len(demo.STORIES) + 2500
+    assert "100%" in out and "2,500/2,500" in out
+    generated = Article.objects.filter(slug__startswith="generated-")
+    assert generated.published().count() > 2000
+    assert Article.districts.through.objects.filter(article__in=generated).exists()
+    # A second batch does not collide with the first.
+    run("seed_demo_data", "--articles", "10")
+    assert Article.objects.count() == len(demo.STORIES) + 2510
+
+
+def test_ensure_admin_creates_one_administrator(settings):
+    """An administrator is created once, with a password printed, never a fixed one."""
+    out = run("ensure_admin")
+    user = get_user_model().objects.get(username="admin")
+    assert user.is_superuser and user.is_staff
+    password = out.split("Password:")[1].split()[0]
+    assert user.check_password(password)
+    again = run("ensure_admin")
+    assert "Password:" not in again and "changepassword admin" in again
+    assert get_user_model().objects.filter(is_superuser=True).count() == 1
+
+
+def test_ensure_admin_passwords_differ():
+    first = run("ensure_admin").split("Password:")[1].split()[0]
+    get_user_model().objects.all().delete()
+    second = run("ensure_admin").split("Password:")[1].split()[0]
+    assert first != second
+
+
+def test_ensure_database_is_a_no_op_on_an_existing_database():
+    assert run("ensure_database") == ""
