@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from .models import Article, District, Source
+from .search import xml_safe
 
 FEED_ITEMS = 30
 
@@ -37,11 +38,12 @@ class LatestArticlesFeed(Feed):
     def items(self, obj=None):
         return self.base_queryset(obj)[:FEED_ITEMS]
 
+    # Titles and summaries are plain text that may hold control characters XML cannot carry.
     def item_title(self, item):
-        return item.title
+        return xml_safe(item.title)
 
     def item_description(self, item):
-        return item.summary
+        return xml_safe(item.summary)
 
     def item_pubdate(self, item):
         return item.published_at
@@ -50,7 +52,7 @@ class LatestArticlesFeed(Feed):
         return item.updated_on
 
     def item_categories(self, item):
-        return [district.name for district in item.districts.all()]
+        return [xml_safe(district.name) for district in item.districts.all()]
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
@@ -71,10 +73,13 @@ class _SubjectFeedMixin:
         return get_object_or_404(self.model, slug=slug)
 
     def title(self, obj=None):
-        return _("%(site)s: %(name)s") % {"site": settings.NEWSROOM_SITE_NAME, "name": obj.name}
+        return _("%(site)s: %(name)s") % {
+            "site": settings.NEWSROOM_SITE_NAME,
+            "name": xml_safe(obj.name),
+        }
 
     def description(self, obj=None):
-        return _(self.description_text) % {"name": obj.name}
+        return _(self.description_text) % {"name": xml_safe(obj.name)}
 
     def link(self, obj=None):
         return obj.get_absolute_url()

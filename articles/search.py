@@ -76,6 +76,15 @@ def clean_query(raw):
     return " ".join("".join(chars).split())[:MAX_QUERY_LENGTH].strip()
 
 
+# Characters XML 1.0 forbids (C0 controls except tab, newline, carriage return; U+FFFE/FFFF).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text):
+    """``text`` without the characters an XML document (a feed, a sitemap) cannot carry."""
+    return _XML_ILLEGAL.sub("", text or "")
+
+
 def html_to_text(html):
     """The text of a (sanitised) HTML fragment, with a space wherever a tag was."""
     parser = _TextExtractor()
@@ -341,6 +350,10 @@ class QueryField(forms.CharField):
 
     def to_python(self, value):
         return clean_query(super().to_python(value))
+
+    def bound_data(self, data, initial):
+        # The box shows the query as searched, never the raw characters that were dropped.
+        return clean_query(data if isinstance(data, str) else "")
 
 
 MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2999, 12, 31)

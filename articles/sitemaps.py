@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from .models import Article, District, Source
+from .search import xml_safe
 
 # Smaller than the protocol's 50,000 so that each page of the sitemap renders quickly.
 ARTICLES_PER_SITEMAP = 10_000
@@ -80,6 +81,12 @@ class NewsSitemap(Sitemap):
 
     def lastmod(self, item):
         return item.updated_on
+
+    def get_urls(self, *args, **kwargs):
+        urls = super().get_urls(*args, **kwargs)
+        for url in urls:
+            url["news_title"] = xml_safe(url["item"].title)
+        return urls
 
 
 def news_language():
