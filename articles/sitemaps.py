@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max
+from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -39,10 +40,8 @@ class ArticleSitemap(Sitemap):
 
     def get_latest_lastmod(self):
         # The default loads every item to find the newest; the database can say it at once.
-        latest = self.items().aggregate(
-            updated=Max("public_updated_at"), published=Max("published_at")
-        )
-        return max(filter(None, latest.values()), default=None)
+        latest = self.items().aggregate(latest=Max(Coalesce("public_updated_at", "published_at")))
+        return latest["latest"]
 
 
 class DistrictSitemap(Sitemap):
