@@ -34,11 +34,13 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVectorField,
 )
+from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import BooleanField, F, Func, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -256,6 +258,23 @@ def search_queryset(queryset, raw_query):
             Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
         )
     return queryset.order_by("-published_at", "-id")
+
+
+class SearchPaginator(Paginator):
+    """
+    Pages through at most ``MAX_RESULTS`` matches, the best ones: counting every match of a
+    common word would cost more than the search itself, and nobody reads past page 50.
+    ``more`` tells that there were more matches.
+    """
+
+    MAX_RESULTS = 1000
+    more = False
+
+    @cached_property
+    def count(self):
+        found = self.object_list.order_by().values("pk")[: self.MAX_RESULTS + 1].count()
+        self.more = found > self.MAX_RESULTS
+        return min(found, self.MAX_RESULTS)
 
 
 # ---------------------------------------------------------------------------------------------

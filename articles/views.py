@@ -1,11 +1,10 @@
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from .models import Article, District, Source
-from .search import SearchForm, add_highlights
+from .search import SearchForm, SearchPaginator, add_highlights
 
 
 class PublishedArticleMixin:
@@ -76,7 +75,7 @@ def search(request):
     results = form.results(
         Article.objects.published().select_related("source").prefetch_related("districts")
     )
-    page = Paginator(results, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = SearchPaginator(results, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     parsed = form.parsed_query()
     page.object_list = add_highlights(list(page.object_list), parsed)
     return render(

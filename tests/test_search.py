@@ -11,6 +11,7 @@ from articles.models import Article
 from articles.search import (
     MAX_QUERY_LENGTH,
     ParsedQuery,
+    SearchPaginator,
     cjk_vector_literal,
     clean_query,
     highlight,
@@ -266,6 +267,22 @@ def test_results_are_paginated_keeping_the_query(client):
     assert first.context["page_obj"].paginator.count == 23
     assert 'href="?q=heating&amp;page=2"' in first.content.decode()
     assert len(titles(get_search(client, q="heating", page=2))) == 3
+
+
+@pytest.mark.django_db
+def test_results_are_capped_at_the_best(client, monkeypatch):
+    """Past the cap the page says there were more and pages through the best ones only."""
+    monkeypatch.setattr(SearchPaginator, "MAX_RESULTS", 3)
+    for n in range(5):
+        make_article(title=f"Heating notice {n}")
+    response = get_search(client, q="heating")
+    assert response.context["page_obj"].paginator.count == 3
+    assert "More than 3 stories found for “heating”: here are the best 3." in (
+        response.content.decode()
+    )
+    make_article(title="Library hours")
+    exact = get_search(client, q="library")
+    assert "1 story found for “library”." in exact.content.decode()
 
 
 @pytest.mark.django_db
