@@ -256,7 +256,30 @@ GENERATED_TOPICS_ZH = [
     "入冬前完成农村道路维修",
     "增设公交充电设施",
     "公开财政预算征求意见",
+    "签约一批京津冀协同投资项目",
 ]
+# Chinese names of the districts above, used in generated Chinese stories so that searches such
+# as 武清 find something.
+DISTRICT_NAMES_ZH = {
+    "Heping": "和平区",
+    "Hedong": "河东区",
+    "Hexi": "河西区",
+    "Nankai": "南开区",
+    "Hebei": "河北区",
+    "Hongqiao": "红桥区",
+    "Dongli": "东丽区",
+    "Xiqing": "西青区",
+    "Jinnan": "津南区",
+    "Beichen": "北辰区",
+    "Wuqing": "武清区",
+    "Baodi": "宝坻区",
+    "Ninghe": "宁河区",
+    "Jinghai": "静海区",
+    "Jizhou": "蓟州区",
+    "Binhai New Area": "滨海新区",
+    "Tongzhou (Beijing)": "北京市通州区",
+    "Langfang (Hebei)": "河北省廊坊市",
+}
 GENERATED_SENTENCES_EN = [
     "The district government said the work would be finished within the year.",
     "Residents can send comments through the public service hotline 12345.",
@@ -264,10 +287,12 @@ GENERATED_SENTENCES_EN = [
     "The project is part of the city's plan for coordinated regional development.",
     "Funding comes from the municipal budget and district matching funds.",
     "A second phase will be announced after the first one is reviewed.",
+    "The district expects the scheme to attract new investment from Beijing companies.",
 ]
 GENERATED_SENTENCES_ZH = [
     "区政府表示，相关工作将于年内完成。",
     "市民可通过12345政务服务便民热线提出意见建议。",
     "该项目是京津冀协同发展规划的一部分。",
     "项目资金由市级财政和区级配套资金共同承担。",
+    "今年以来，全区新增社会投资项目百余个。",
 ]

@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.db import models
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models, router
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -70,6 +71,16 @@ class ArticleQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-published_at", "-id")
 
+    def search(self, query):
+        """
+        Articles matching the reader's ``query``, best match first (``articles/search.py``).
+
+        Narrows whatever it is called on: public search starts from ``published()``.
+        """
+        from .search import search_queryset  # search.py builds on this module
+
+        return search_queryset(self, query)
+
     def for_listing(self):
         """Published, newest first, with what a story card shows loaded in fixed queries."""
         return (
@@ -79,6 +90,12 @@ class ArticleQuerySet(models.QuerySet):
             .prefetch_related("districts")
             .defer("body")
         )
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self):
+        # The search vector is read by the database only: never loaded into Python by default.
+        return super().get_queryset().defer("search_vector")
 
 
 class Article(models.Model):
@@ -152,10 +169,12 @@ class Article(models.Model):
         blank=True,
         help_text=_('The "Updated:" date readers see. Left blank, it is the publication time.'),
     )
+    # Kept by save() from title, summary and body (PostgreSQL; empty elsewhere); see search.py.
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -185,7 +204,10 @@ class Article(models.Model):
         self.body = sanitize_html(self.body)
         if self.published_at and not self.public_updated_at:
             self.public_updated_at = self.published_at
+        self._set_search_vector(kwargs)
         super().save(*args, **kwargs)
+        # The stored value is computed by the database: read it again only if asked for.
+        self.__dict__.pop("search_vector", None)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -209,6 +231,17 @@ class Article(models.Model):
     def updated_on(self):
         """The public "Updated:" time, falling back to the first publication."""
         return self.public_updated_at or self.published_at
+
+    def _set_search_vector(self, save_kwargs):
+        from .search import search_vector_for  # search.py builds on this module
+
+        update_fields = save_kwargs.get("update_fields")
+        if update_fields is not None:
+            if not {"title", "summary", "body"} & set(update_fields):
+                return
+            save_kwargs["update_fields"] = {*update_fields, "search_vector"}
+        using = save_kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        self.search_vector = search_vector_for(self, using)
 
     def _unique_slug(self):
         max_length = self._meta.get_field("slug").max_length

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import api, feeds, views
 
 
 class UnicodeSlugConverter:
@@ -25,4 +25,21 @@ urlpatterns = [
     path("districts/", views.DistrictIndexView.as_view(), name="districts"),
     path("districts/<slug:slug>/", views.DistrictArticleListView.as_view(), name="district"),
     path("sources/<slug:slug>/", views.SourceArticleListView.as_view(), name="source"),
+]
+
+# Search, feeds and the open-data API.
+urlpatterns += [
+    path("search/", views.search, name="search"),
+    path("feeds/rss/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feeds/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
+    path("districts/<slug:slug>/rss/", feeds.DistrictFeed(), name="district_feed"),
+    path("districts/<slug:slug>/atom/", feeds.DistrictAtomFeed(), name="district_feed_atom"),
+    path("sources/<slug:slug>/rss/", feeds.SourceFeed(), name="source_feed"),
+    path("sources/<slug:slug>/atom/", feeds.SourceAtomFeed(), name="source_feed_atom"),
+    path("api/", api.index, name="api_index"),
+    path("api/articles/", api.article_list, name="api_articles"),
+    path("api/articles/<uslug:slug>/", api.article_detail, name="api_article"),
+    path("api/districts/", api.district_list, name="api_districts"),
+    path("api/sources/", api.source_list, name="api_sources"),
+    path("api/schema/", api.schema, name="api_schema"),
 ]

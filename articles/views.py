@@ -1,8 +1,10 @@
 from django.conf import settings
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from .models import Article, District, Source
+from .search import SearchForm, SearchPaginator, add_highlights
 
 
 class PublishedArticleMixin:
@@ -61,3 +63,23 @@ class SourceArticleListView(_FilteredArticleListView):
     filter_model = Source
     filter_field = "source"
     template_name = "articles/source_detail.html"
+
+
+SEARCH_RESULTS_PER_PAGE = 20
+
+
+@require_safe
+def search(request):
+    """Search published stories (``articles/search.py``); any query gives a normal page."""
+    form = SearchForm(request.GET)
+    results = form.results(
+        Article.objects.published().select_related("source").prefetch_related("districts")
+    )
+    page = SearchPaginator(results, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    parsed = form.parsed_query()
+    page.object_list = add_highlights(list(page.object_list), parsed)
+    return render(
+        request,
+        "articles/search.html",
+        {"form": form, "query": parsed.text, "page_obj": page, "object_list": page.object_list},
+    )

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     # Lets runserver serve static files the same way WhiteNoise does in production.
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "ckeditor",
     "articles",
 ]

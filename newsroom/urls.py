@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+
+from articles import sitemaps
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom"
@@ -9,6 +12,21 @@ admin.site.index_title = "Editorial desk"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    # Before the section pattern, which would also match it.
+    path("sitemap-news.xml", sitemaps.news_sitemap, name="sitemap-news"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps.SITEMAPS},
+        name="sitemap-section",
+    ),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
 ]
 
 if settings.DEBUG:

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -13,6 +13,7 @@ from articles import demo
 from articles.management.progress import ProgressBar
 from articles.models import Article, District, Source
 from articles.sanitize import sanitize_html
+from articles.search import search_vector_for
 
 DEMO_AUTHOR = "newsdesk"
 BATCH_SIZE = 2000
@@ -151,14 +152,15 @@ class Command(BaseCommand):
         chinese = rng.random() < 0.2
         district = rng.choice(demo.DISTRICTS)[0]
         if chinese:
-            title = f"{rng.choice(demo.GENERATED_TOPICS_ZH)}（{n + 1}）"
+            place = demo.DISTRICT_NAMES_ZH.get(district, "")
+            title = f"{place}{rng.choice(demo.GENERATED_TOPICS_ZH)}（{n + 1}）"
             sentences = rng.sample(demo.GENERATED_SENTENCES_ZH, 3)
         else:
             title = f"{district} {rng.choice(demo.GENERATED_TOPICS_EN)} ({n + 1})"
             sentences = rng.sample(demo.GENERATED_SENTENCES_EN, 3)
         published_at = now - timedelta(minutes=rng.randrange(1, 3 * 365 * 24 * 60))
         draft = rng.random() < 0.03
-        return Article(
+        article = Article(
             title=title,
             slug=f"generated-{run}-{n + 1}",
             summary=sentences[0],
@@ -170,3 +172,6 @@ class Command(BaseCommand):
             published_at=None if draft else published_at,
             public_updated_at=None if draft else published_at,
         )
+        # bulk_create() skips save(), which keeps the search index column: fill it here.
+        article.search_vector = search_vector_for(article, DEFAULT_DB_ALIAS)
+        return article

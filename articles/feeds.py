@@ -1,0 +1,117 @@
+"""RSS 2.0 and Atom feeds of the latest published stories: all, per district, per source."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from .models import Article, District, Source
+from .search import xml_safe
+
+FEED_ITEMS = 30
+
+
+class LatestArticlesFeed(Feed):
+    """The newest published stories, RSS 2.0."""
+
+    def title(self, obj=None):
+        return _("%(site)s: latest stories") % {"site": settings.NEWSROOM_SITE_NAME}
+
+    def description(self, obj=None):
+        return _("The latest official news updates from %(site)s.") % {
+            "site": settings.NEWSROOM_SITE_NAME
+        }
+
+    def link(self, obj=None):
+        return reverse("articles:list")
+
+    # Atom wants an author for the feed when entries have none: the publishing organisation.
+    def author_name(self, obj=None):
+        return settings.NEWSROOM_SITE_NAME
+
+    def base_queryset(self, obj=None):
+        return Article.objects.for_listing()
+
+    def items(self, obj=None):
+        return self.base_queryset(obj)[:FEED_ITEMS]
+
+    # Titles and summaries are plain text that may hold control characters XML cannot carry.
+    def item_title(self, item):
+        return xml_safe(item.title)
+
+    def item_description(self, item):
+        return xml_safe(item.summary)
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_on
+
+    def item_categories(self, item):
+        return [xml_safe(district.name) for district in item.districts.all()]
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj=None):
+        return self.description(obj)
+
+
+class _SubjectFeedMixin:
+    """A feed of one district's or source's stories, found by the slug in the URL."""
+
+    model = None
+    filter_field = None
+    description_text = ""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(self.model, slug=slug)
+
+    def title(self, obj=None):
+        return _("%(site)s: %(name)s") % {
+            "site": settings.NEWSROOM_SITE_NAME,
+            "name": xml_safe(obj.name),
+        }
+
+    def description(self, obj=None):
+        return _(self.description_text) % {"name": xml_safe(obj.name)}
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def base_queryset(self, obj=None):
+        return Article.objects.for_listing().filter(**{self.filter_field: obj})
+
+
+# Marked for translation here, translated when a feed is rendered.
+_ABOUT_DISTRICT = gettext_noop("The latest stories about %(name)s.")
+_FROM_SOURCE = gettext_noop("The latest stories from %(name)s.")
+
+
+class DistrictFeed(_SubjectFeedMixin, LatestArticlesFeed):
+    model = District
+    filter_field = "districts"
+    description_text = _ABOUT_DISTRICT
+
+
+class DistrictAtomFeed(_SubjectFeedMixin, LatestArticlesAtomFeed):
+    model = District
+    filter_field = "districts"
+    description_text = _ABOUT_DISTRICT
+
+
+class SourceFeed(_SubjectFeedMixin, LatestArticlesFeed):
+    model = Source
+    filter_field = "source"
+    description_text = _FROM_SOURCE
+
+
+class SourceAtomFeed(_SubjectFeedMixin, LatestArticlesAtomFeed):
+    model = Source
+    filter_field = "source"
+    description_text = _FROM_SOURCE

@@ -1,0 +1,130 @@
+"""
+Sitemaps for search engines: an index at /sitemap.xml over the sections below, and a Google
+News sitemap of the last two days at /sitemap-news.xml.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.db.models import Max
+from django.db.models.functions import Coalesce
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from .models import Article, District, Source
+from .search import xml_safe
+
+# Smaller than the protocol's 50,000 so that each page of the sitemap renders quickly.
+ARTICLES_PER_SITEMAP = 10_000
+# Google News reads articles published in the last two days, at most 1,000 per sitemap.
+NEWS_WINDOW = timedelta(days=2)
+NEWS_LIMIT = 1000
+
+
+class ArticleSitemap(Sitemap):
+    limit = ARTICLES_PER_SITEMAP
+
+    def items(self):
+        return (
+            Article.objects.published()
+            .newest_first()
+            .only("slug", "published_at", "public_updated_at")
+        )
+
+    def lastmod(self, item):
+        return item.updated_on
+
+    def get_latest_lastmod(self):
+        # The default loads every item to find the newest; the database can say it at once.
+        latest = self.items().aggregate(latest=Max(Coalesce("public_updated_at", "published_at")))
+        return latest["latest"]
+
+
+class DistrictSitemap(Sitemap):
+    def items(self):
+        return District.objects.only("slug")
+
+
+class SourceSitemap(Sitemap):
+    def items(self):
+        return Source.objects.only("slug")
+
+
+class PageSitemap(Sitemap):
+    """The fixed public pages."""
+
+    def items(self):
+        return ["articles:home", "articles:list", "articles:districts"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class NewsSitemap(Sitemap):
+    """Stories of the last two days, for the ``news:`` namespace (template ``sitemap_news.xml``)."""
+
+    limit = NEWS_LIMIT
+
+    def items(self):
+        since = timezone.now() - NEWS_WINDOW
+        return (
+            Article.objects.published()
+            .filter(published_at__gte=since)
+            .newest_first()
+            .only("slug", "title", "published_at", "public_updated_at")
+        )
+
+    def lastmod(self, item):
+        return item.updated_on
+
+    def get_urls(self, *args, **kwargs):
+        urls = super().get_urls(*args, **kwargs)
+        for url in urls:
+            url["news_title"] = xml_safe(url["item"].title)
+        return urls
+
+
+def news_language():
+    """The site's language as Google News wants it: an ISO 639 code, zh-cn for Simplified."""
+    code = settings.LANGUAGE_CODE.lower()
+    return "zh-cn" if code in {"zh-hans", "zh-cn", "zh"} else code.split("-")[0]
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "articles": ArticleSitemap,
+    "districts": DistrictSitemap,
+    "sources": SourceSitemap,
+}
+NEWS_SITEMAPS = {"news": NewsSitemap}
+
+
+@require_safe
+def news_sitemap(request):
+    """The Google News sitemap: the framework's view with the ``news:`` template."""
+    response = sitemap_views.sitemap(
+        request, NEWS_SITEMAPS, template_name="sitemap_news.xml", content_type="application/xml"
+    )
+    response.context_data["news_language"] = news_language()
+    return response
+
+
+@require_safe
+def robots_txt(request):
+    """Crawlers may read everything public except search results; here are the sitemaps."""
+    return render(
+        request,
+        "robots.txt",
+        {
+            "disallow": [reverse("admin:index"), reverse("articles:search")],
+            "sitemaps": [
+                request.build_absolute_uri(reverse("sitemap")),
+                request.build_absolute_uri(reverse("sitemap-news")),
+            ],
+        },
+        content_type="text/plain; charset=utf-8",
+    )
