@@ -90,8 +90,8 @@ class PageErrors(list):
             self.append(f"console: {message.text} ({url})")
 
 
-def _open_page(browser, live_server, errors, device):
-    context = support.new_context(browser, live_server.url, device)
+def _open_page(browser, live_server, errors, device, **options):
+    context = support.new_context(browser, live_server.url, device, **options)
     # A broken page should fail fast, not after Playwright's 30 s default.
     context.set_default_timeout(10_000)
     return context, errors.watch(context.new_page())
@@ -128,13 +128,14 @@ def phone_page(browser, live_server, page_errors):
 @pytest.fixture
 def new_page(browser, live_server, page_errors):
     """
-    Opens further pages, each in its own profile (two people at once):
-    ``new_page()`` or ``new_page(support.PHONE)``.
+    Opens further pages, each in its own profile (two people at once): ``new_page()``,
+    ``new_page(support.PHONE)``, or with Playwright context options such as
+    ``new_page(locale="zh-CN")``.
     """
     contexts = []
 
-    def open_page(device=support.DESKTOP):
-        context, page = _open_page(browser, live_server, page_errors, device)
+    def open_page(device=support.DESKTOP, **options):
+        context, page = _open_page(browser, live_server, page_errors, device, **options)
         contexts.append(context)
         return page
 

@@ -122,3 +122,47 @@ def test_scheduled_story_goes_public_at_its_time(page, new_page):
     loaded_at, listed = visits[-1]
     assert listed, "The story did not appear on the home page after its time."
     assert loaded_at >= when, "The story appeared before its time."
+
+
+def test_markup_put_into_ckeditor_cannot_run_script_for_readers(page, new_page, page_errors):
+    """
+    Hostile markup put into the editor (a script, an event handler, a javascript: link,
+    an image from another site) is stored without any of it, and the published story
+    runs no script in a reader's browser.
+    """
+    user = make_superuser(password=support.PASSWORD)
+    make_source(name="Tianjin Water Authority", slug="tianjin-water")
+    support.login(page, user.username, support.PASSWORD)
+    page.goto("/admin/articles/article/add/")
+    page.fill("#id_title", "Water supply notice")
+    support.fill_ckeditor(
+        page,
+        '<p onclick="alert(1)">Supply stops at 10:00. '
+        '<a href="javascript:alert(2)">Details</a></p>'
+        "<script>alert(3)</script>"
+        '<img src="https://tracker.example/pixel.gif" onerror="alert(4)" alt="">',
+    )
+    support.pick_autocomplete(page, "source", "Tianjin Water")
+    page.select_option("#id_status", Article.Status.PUBLISHED)
+    # The admin's own shortcuts fill in the current date and time.
+    page.click(".field-published_at .datetimeshortcuts a >> text=Today")
+    page.click(".field-published_at .datetimeshortcuts a >> text=Now")
+    support.admin_save(page)
+    assert "was added successfully" in page.locator(".messagelist").inner_text()
+    # The editor itself showed the outside image to the writer (it cannot load here).
+    page_errors[:] = [error for error in page_errors if "tracker.example" not in error]
+
+    article = Article.objects.get(title="Water supply notice")
+    for fragment in ("alert", "onclick", "onerror", "javascript:", "<script", "tracker"):
+        assert fragment not in article.body
+    assert "Supply stops at 10:00." in article.body
+
+    reader = new_page()
+    dialogs = []
+    reader.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    reader.goto(article.get_absolute_url())
+    body = reader.locator(".story__body")
+    assert body.inner_text().startswith("Supply stops at 10:00.")
+    body.get_by_text("Details").click()
+    assert reader.url.endswith(article.get_absolute_url())
+    assert dialogs == []
