@@ -50,9 +50,10 @@ def playwright():
     a greenlet). Django sees that running loop and would refuse every ORM call the tests
     make (builders, assertions on saved rows, the database flush between tests) with
     SynchronousOnlyOperation, although nothing here is asynchronous: the loop only carries
-    Playwright's own messages and is parked while test code runs. Moving every ORM call out
-    of the loop is not possible: the journeys check the database between browser steps.
-    So DJANGO_ALLOW_ASYNC_UNSAFE is set, for exactly as long as Playwright runs; tests
+    Playwright's own messages and is parked while test code runs. The alternative, doing
+    the database work outside the loop, would mean sending every builder and assertion to
+    another thread, since the journeys check the database between browser steps. So
+    DJANGO_ALLOW_ASYNC_UNSAFE is set instead, for exactly as long as Playwright runs: tests
     outside this package keep Django's check.
     """
     if not support.CHROMIUM.exists():
