@@ -10,7 +10,7 @@ PORT ?= 8000
 # A throwaway key for the test settings only; real deployments set DJANGO_SECRET_KEY.
 TEST_ENV := DJANGO_SECRET_KEY=newsroom-test-only-not-secret
 
-.PHONY: install run test lint format clean
+.PHONY: install run test lint format clean screenshots vendor-axe
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 not found)."; exit 1; }
@@ -38,6 +38,21 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Pictures of the real product in docs/screenshots/ (needs Chromium: apt-get install chromium).
+screenshots: install
+	$(PY) -m tests.browser.screenshots
+
+# Replace the vendored axe-core of the accessibility tests with release AXE_VERSION from npm.
+AXE_VERSION ?= 4.14.1
+vendor-axe:
+	@command -v npm >/dev/null || { echo "npm is needed: apt-get install npm"; exit 1; }
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  (cd "$$tmp" && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null) && \
+	  tar -xzf "$$tmp/axe-core-$(AXE_VERSION).tgz" -C "$$tmp" && \
+	  cp "$$tmp/package/axe.min.js" tests/browser/vendor/axe.min.js && \
+	  cp "$$tmp/package/LICENSE" tests/browser/vendor/axe-core-LICENSE.txt && \
+	  head -n 1 tests/browser/vendor/axe.min.js
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
