@@ -88,15 +88,19 @@ def clean_image(upload):
     lowered = data.lower()
     if any(signature in lowered for signature in MARKUP_SIGNATURES):
         refuse(
-            _("The file contains web page or script code as well as a picture, so it is refused."),
+            _("The file contains web page or script code, so it is refused."),
             "polyglot",
         )
     try:
         return _reencode(data)
     except ValidationError:
         raise
-    except MemoryError:
-        refuse(_("The image is too large to process."), "too_many_pixels")
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning, MemoryError):
+        refuse(
+            _("The image has too many pixels; images may have at most %(limit).0f megapixels.")
+            % {"limit": settings.NEWSROOM_IMAGE_MAX_PIXELS / 1e6},
+            "too_many_pixels",
+        )
     except Exception:
         # Pillow parsing hostile input can fail in many ways (OSError for a truncated file,
         # SyntaxError, ValueError, struct.error, the decompression-bomb warning, ...): each

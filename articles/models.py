@@ -176,16 +176,12 @@ class Article(models.Model):
     lead_image = models.ImageField(
         _("lead image"),
         upload_to=lead_image_path,
-        width_field="lead_image_width",
-        height_field="lead_image_height",
         blank=True,
         help_text=_(
             "Shown at the top of the story. JPEG, PNG, GIF or WebP; location and camera "
             "data are removed when it is uploaded."
         ),
     )
-    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     lead_image_alt = models.CharField(
         _("alt text"),
         max_length=300,

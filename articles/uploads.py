@@ -64,12 +64,27 @@ class SizeLimitedUploadHandler(FileUploadHandler):
         super().new_file(*args, **kwargs)
         self.received = 0
         self.oversize = False
+        # What the other handlers hold now, so only files started for this upload are dropped.
+        self.earlier_files = {
+            id(handler): getattr(handler, "file", None) for handler in self.others()
+        }
+
+    def others(self):
+        return [h for h in getattr(self.request, "upload_handlers", []) if h is not self]
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
-        if self.received > settings.NEWSROOM_IMAGE_MAX_BYTES:
+        if not self.oversize and self.received > settings.NEWSROOM_IMAGE_MAX_BYTES:
             self.oversize = True
+            self.discard_partial_files()
         return None if self.oversize else raw_data
+
+    def discard_partial_files(self):
+        """Close (and so delete) what the next handlers wrote of this file so far."""
+        for handler in self.others():
+            partial = getattr(handler, "file", None)
+            if partial is not None and partial is not self.earlier_files.get(id(handler)):
+                partial.close()
 
     def file_complete(self, file_size):
         if self.oversize:
