@@ -32,6 +32,8 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 
 ALLOWED_ATTRIBUTES = {
+    # No attribute on every element: without this, nh3 allows lang and title everywhere.
+    "*": set(),
     "a": {"href", "title"},
     "img": {"src", "alt", "width", "height"},
     "th": {"colspan", "rowspan", "scope"},

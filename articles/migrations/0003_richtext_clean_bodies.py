@@ -24,6 +24,7 @@ TAGS = {
     "figure", "figcaption", "img",
 }
 ATTRIBUTES = {
+    "*": set(),
     "a": {"href", "title"},
     "img": {"src", "alt", "width", "height"},
     "th": {"colspan", "rowspan", "scope"},
