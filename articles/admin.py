@@ -18,7 +18,7 @@ def https_url_fields(db_field, **kwargs):
 
 
 class ArticleAdminForm(forms.ModelForm):
-    lead_image = CleanImageField(label=_("lead image"), required=False)
+    lead_image = CleanImageField(label=_("Lead image"), required=False)
 
     class Meta:
         model = Article

@@ -216,6 +216,9 @@ def flatten(image, background=(255, 255, 255)):
 
 
 def lead_image_path(instance, filename):
-    """Where a lead image is stored: a random name, keeping the (checked) extension."""
+    """
+    Where a lead image is stored: a random name, keeping the (checked) extension.
+    Migrations refer to this function by name: keep it here and keep its signature.
+    """
     extension = posixpath.splitext(filename)[1].lower()
     return f"lead-images/{timezone.localdate():%Y/%m}/{secrets.token_hex(16)}{extension}"

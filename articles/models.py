@@ -178,8 +178,8 @@ class Article(models.Model):
         upload_to=lead_image_path,
         blank=True,
         help_text=_(
-            "Shown at the top of the story. JPEG, PNG, GIF or WebP; location and camera "
-            "data are removed when it is uploaded."
+            "Shown at the top of the story. Location and camera data are removed when it is "
+            "uploaded."
         ),
     )
     lead_image_alt = models.CharField(

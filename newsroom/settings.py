@@ -202,6 +202,8 @@ CKEDITOR_CONFIGS = {
         ),
         "removeDialogTabs": "image:advanced;image:Link;link:advanced;link:target;table:advanced",
         "filebrowserUploadMethod": "xhr",
+        # Pasted pictures are uploaded (uploadimage), never kept inline as data: URLs.
+        "clipboard_handleImages": False,
         "image_previewText": " ",
         "height": 360,
         "width": "100%",

@@ -209,7 +209,7 @@ def test_detail_page_serves_responsive_lead_image(client):
     assert img.get("sizes") == source.get("sizes") and "100vw" in img.get("sizes")
     assert img.get("alt") == "Cyclists on the new path"
     caption = "".join(figure.find(".//figcaption").itertext())
-    assert "The Haihe at night." in caption and "Photo: Tianjin Daily" in caption
+    assert "The Haihe at night." in caption and "Image: Tianjin Daily" in caption
 
 
 def test_renditions_are_never_upscaled(client, media_storage):

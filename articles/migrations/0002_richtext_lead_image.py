@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='article',
             name='lead_image',
-            field=models.ImageField(blank=True, help_text='Shown at the top of the story. JPEG, PNG, GIF or WebP; location and camera data are removed when it is uploaded.', upload_to=articles.images.lead_image_path, verbose_name='lead image'),
+            field=models.ImageField(blank=True, help_text='Shown at the top of the story. Location and camera data are removed when it is uploaded.', upload_to=articles.images.lead_image_path, verbose_name='lead image'),
         ),
         migrations.AddField(
             model_name='article',

@@ -85,9 +85,3 @@ def _int(value):
 def _tag(name, attributes):
     rendered = "".join(f' {key}="{escape(value)}"' for key, value in attributes.items())
     return f"<{name}{rendered}>"
-
-
-@register.filter(is_safe=True)
-def sanitized(value):
-    """Sanitised HTML with images left as they are, for feeds and e-mail."""
-    return mark_safe(sanitize_html(value or ""))
