@@ -112,11 +112,22 @@ def _cleaner_options():
     }
 
 
+# nh3 writes every attribute double-quoted with '"' escaped, so this matches its <img> tags
+# exactly, even when an alt text contains '>'.
+IMG_TAG = re.compile(r'<img((?:\s+[a-z-]+="[^"]*")*)\s*/?>')
+
+
+def _drop_images_without_source(match):
+    return match.group(0) if ' src="' in match.group(1) else ""
+
+
 def sanitize_html(html):
     """Return ``html`` reduced to the allow-list. Idempotent: cleaning twice changes nothing."""
     if not html:
         return ""
-    return nh3.clean(html, attribute_filter=_attribute_filter, **_cleaner_options()).strip()
+    clean = nh3.clean(html, attribute_filter=_attribute_filter, **_cleaner_options())
+    # An image whose address was not on the site's media is removed, not left empty.
+    return IMG_TAG.sub(_drop_images_without_source, clean).strip()
 
 
 class _Inventory(HTMLParser):
@@ -153,16 +164,19 @@ def removed_markup(dirty, clean=None):
     if clean is None:
         clean = sanitize_html(dirty)
     lost = _inventory(dirty) - _inventory(clean)
+    images_lost = ("tag", "img", "") in lost
     phrases = []
     for kind, tag, name in sorted(lost):
-        if kind == "tag":
-            phrases.append(f"<{tag}>")
+        if images_lost and tag == "img" and kind == "attribute":
+            continue  # the attributes of an image that went are not news
+        if tag == "img" and (kind == "tag" or name == "src"):
+            phrase = _("images not uploaded to this site")
+        elif kind == "tag":
+            phrase = f"<{tag}>"
         elif kind == "attribute":
-            phrases.append(
-                _("the image address on <img> (only images uploaded to this site are kept)")
-                if (tag, name) == ("img", "src")
-                else f'{name}="…" on <{tag}>'
-            )
+            phrase = f'{name}="…" on <{tag}>'
         else:
-            phrases.append(_("comments"))
+            phrase = _("comments")
+        if phrase not in phrases:
+            phrases.append(phrase)
     return phrases

@@ -9,24 +9,24 @@ from articles.sanitize import removed_markup, sanitize_html
         ("<h2>Title</h2><p>Text <strong>bold</strong> <em>it</em></p>",
          "<h2>Title</h2><p>Text <strong>bold</strong> <em>it</em></p>"),
         ("<script>alert(1)</script><p>x</p>", "<p>x</p>"),
-        ('<img src="x" onerror="alert(1)">', "<img>"),
+        ('<img src="x" onerror="alert(1)">', ""),
         ('<a href="javascript:alert(1)">x</a>', '<a rel="noopener noreferrer">x</a>'),
         ('<a href="https://example.org/">x</a>',
          '<a href="https://example.org/" rel="noopener noreferrer">x</a>'),
         ('<p style="color:red">x</p>', "<p>x</p>"),
         ('<iframe src="https://evil.example"></iframe><p>x</p>', "<p>x</p>"),
         ("<svg><script>alert(1)</script></svg>", ""),
-        ('<img src="https://tracker.example/pixel.gif" alt="a">', '<img alt="a">'),
+        ('<img src="https://tracker.example/pixel.gif" alt="a">', ""),
         ('<img src="/media/uploads/a.jpg" alt="a">', '<img src="/media/uploads/a.jpg" alt="a">'),
-        ('<img src="data:image/png;base64,AAAA">', "<img>"),
+        ('<img src="data:image/png;base64,AAAA">', ""),
         ("<h1>Too big</h1>", "Too big"),
         # Images only from site media, with no way to climb out of it.
-        ('<img src="/media/../admin/x.png">', "<img>"),
-        ('<img src="/media/%2e%2e/secret.png">', "<img>"),
-        ('<img src="/media/a\\..\\b.png">', "<img>"),
-        ('<img src="//evil.example/media/a.png">', "<img>"),
-        ('<img src="/media/a.png?track=1">', "<img>"),
-        ('<img src="/static/logo.png">', "<img>"),
+        ('<img src="/media/../admin/x.png">', ""),
+        ('<img src="/media/%2e%2e/secret.png">', ""),
+        ('<img src="/media/a\\..\\b.png">', ""),
+        ('<img src="//evil.example/media/a.png">', ""),
+        ('<img src="/media/a.png?track=1">', ""),
+        ('<img src="/static/logo.png">', ""),
         # No dangerous scheme in any attribute, however it is disguised.
         ('<a href="java&#x09;script:alert(1)">x</a>', '<a rel="noopener noreferrer">x</a>'),
         ('<a href=" JaVaScRiPt:alert(1)">x</a>', '<a rel="noopener noreferrer">x</a>'),
@@ -44,7 +44,7 @@ from articles.sanitize import removed_markup, sanitize_html
         # Frames, forms, SVG and MathML go, with the code inside them.
         ("<iframe><img src=x onerror=alert(1)></iframe><p>x</p>", "<p>x</p>"),
         # The classic noscript mutation: the img a browser would build loses its handler.
-        ('<noscript><p title="</noscript><img src=x onerror=alert(1)>">', '<img>"&gt;'),
+        ('<noscript><p title="</noscript><img src=x onerror=alert(1)>">', '"&gt;'),
         ("<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>", ""),
         ('<form action="/x"><input name="q"><button>Go</button></form>', "Go"),
         ('<object data="x.swf"></object><embed src="x.swf"><p>x</p>', "<p>x</p>"),
@@ -85,8 +85,8 @@ def test_images_follow_an_absolute_media_url(settings):
     assert sanitize_html('<img src="https://media.news.example/media/a.jpg">') == (
         '<img src="https://media.news.example/media/a.jpg">'
     )
-    assert sanitize_html('<img src="/media/a.jpg">') == "<img>"
-    assert sanitize_html('<img src="http://media.news.example/media/a.jpg">') == "<img>"
+    assert sanitize_html('<img src="/media/a.jpg">') == ""
+    assert sanitize_html('<img src="http://media.news.example/media/a.jpg">') == ""
 
 
 def test_removed_markup_names_what_went():
@@ -96,10 +96,10 @@ def test_removed_markup_names_what_went():
         '<img src="https://tracker.example/p.gif" alt="p"><!-- note --><a href="/ok">ok</a>'
     )
     assert removed_markup(dirty) == [
-        "the image address on <img> (only images uploaded to this site are kept)",
         'onclick="…" on <p>',
         'style="…" on <p>',
         "comments",
+        "images not uploaded to this site",
         "<script>",
     ]
 

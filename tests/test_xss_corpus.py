@@ -7,6 +7,7 @@ may contain no executable markup beyond what the same page has with an empty bod
 no event handler, no javascript:/data:/vbscript: URL, no frame, form, SVG or MathML.
 """
 
+import importlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -137,3 +138,16 @@ def test_no_payload_runs_on_the_public_story_page(client, corpus):
             failures.append((sorted(extra), payload))
     assert failures == [], failures[:10]
     assert len(distinct) > 100  # the payloads really were rendered, not collapsed to nothing
+
+
+def test_data_migration_cleaner_is_inert_too():
+    """The allow-list copied into the data migration leaves no executable markup either."""
+    migrations = Path(__file__).parent.parent / "articles" / "migrations"
+    module_name = next(migrations.glob("*_richtext_clean_bodies.py")).stem
+    clean = importlib.import_module(f"articles.migrations.{module_name}").make_cleaner()
+    failures = []
+    for payload in (p for name in CORPORA for p in load(name)):
+        found = executable_markup(clean(payload), fragment=True)
+        if found:
+            failures.append((sorted(found), payload))
+    assert failures == [], failures[:10]

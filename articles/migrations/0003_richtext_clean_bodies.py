@@ -39,6 +39,7 @@ CLEAN_CONTENT_TAGS = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f]+")
 SAFE_PATH = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@%/-]+")
+IMG_TAG = re.compile(r'<img((?:\s+[a-z-]+="[^"]*")*)\s*/?>')
 BATCH = 500
 
 
@@ -75,7 +76,7 @@ def make_cleaner():
     def clean(html):
         if not html:
             return ""
-        return nh3.clean(
+        cleaned = nh3.clean(
             html,
             tags=TAGS,
             attributes=ATTRIBUTES,
@@ -84,7 +85,8 @@ def make_cleaner():
             link_rel="noopener noreferrer",
             strip_comments=True,
             attribute_filter=attribute_filter,
-        ).strip()
+        )
+        return IMG_TAG.sub(lambda m: m.group(0) if ' src="' in m.group(1) else "", cleaned).strip()
 
     return clean
 

@@ -16,16 +16,13 @@ from django.utils.safestring import mark_safe
 
 from articles.renditions import name_from_src
 from articles.renditions import responsive_image as describe
-from articles.sanitize import sanitize_html
+from articles.sanitize import IMG_TAG, sanitize_html
 
 register = template.Library()
 
 # The column of a story page: 52rem less 1rem padding each side on small screens.
 BODY_SIZES = "(min-width: 52rem) 50rem, calc(100vw - 2rem)"
 
-# The sanitiser serialises every attribute double-quoted with '"' escaped, so this matches
-# its <img> tags exactly, even when an alt text contains '>'.
-_IMG = re.compile(r'<img((?:\s+[a-z-]+="[^"]*")*)\s*/?>')
 _ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
 
 
@@ -45,7 +42,7 @@ def responsive_image(image):
 def _responsive_images(html):
     if "<img" not in html:
         return html
-    return _IMG.sub(_rewrite, html)
+    return IMG_TAG.sub(_rewrite, html)
 
 
 def _rewrite(match):
