@@ -104,7 +104,7 @@ class ArticleAdmin(NewsroomAdmin):
                     "lead_image_decorative",
                     "lead_image_caption",
                     "lead_image_credit",
-                ]  # fmt: skip
+                ]
             },
         ),
         (_("Where it comes from"), {"fields": ["districts", "source", "source_url"]}),
