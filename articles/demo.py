@@ -34,7 +34,8 @@ SOURCES = [
     ("Tianjin Daily", ""),
 ]
 
-# Each story: slug, title, summary, body paragraphs, districts, source, state, days ago.
+# Each story: slug, title, summary, body paragraphs, districts, source, state, days ago,
+# and optionally a lead image drawn by articles/demo_images.py.
 # State is one of: published, scheduled (days ago negative: in the future), draft, in_review.
 STORIES = [
     {
@@ -127,6 +128,12 @@ STORIES = [
         "source": "tianjin-daily",
         "state": "published",
         "days_ago": 4,
+        "lead_image": {
+            "scene": "trail",
+            "alt": "Forested ridges above a footpath climbing towards Panshan.",
+            "caption": "The reopened trails climb through pine forest towards Panshan.",
+            "credit": "Newsroom demo illustration",
+        },
     },
     {
         "slug": "xiqing-expands-community-canteens",
@@ -183,6 +190,12 @@ STORIES = [
         "source": "tianjin-daily",
         "state": "published",
         "days_ago": 12,
+        "lead_image": {
+            "scene": "river",
+            "alt": "City towers and a bridge reflected in the river at dusk.",
+            "caption": "The Haihe at dusk; low-lying streets along its banks were part of the drill.",
+            "credit": "Newsroom demo illustration",
+        },
     },
     {
         "slug": "北辰区举办秋季招聘会",

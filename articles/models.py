@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from .images import lead_image_path
 from .sanitize import sanitize_html
 
 
@@ -55,6 +56,26 @@ class Source(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
+    # Bulk writes skip Article.save(), so they sanitise bodies themselves: no write path
+    # stores HTML that has not been through the allow-list.
+    def update(self, **kwargs):
+        if isinstance(kwargs.get("body"), str):
+            kwargs["body"] = sanitize_html(kwargs["body"])
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.body = sanitize_html(obj.body)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if "body" in fields:
+            for obj in objs:
+                obj.body = sanitize_html(obj.body)
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
     def published(self):
         """
         What the public may see: status published and a publication time that has come.
@@ -171,6 +192,40 @@ class Article(models.Model):
     )
     # Kept by save() from title, summary and body (PostgreSQL; empty elsewhere); see search.py.
     search_vector = SearchVectorField(null=True, editable=False)
+    lead_image = models.ImageField(
+        _("lead image"),
+        upload_to=lead_image_path,
+        blank=True,
+        help_text=_(
+            "Shown at the top of the story. Location and camera data are removed when it is "
+            "uploaded."
+        ),
+    )
+    lead_image_alt = models.CharField(
+        _("alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "What the picture shows, for readers who cannot see it. Required unless the "
+            "picture is decorative."
+        ),
+    )
+    lead_image_decorative = models.BooleanField(
+        _("decorative"),
+        default=False,
+        help_text=_(
+            "Tick if the picture adds nothing a reader would miss; screen readers skip it."
+        ),
+    )
+    lead_image_caption = models.CharField(
+        _("caption"), max_length=500, blank=True, help_text=_("Shown under the picture.")
+    )
+    lead_image_credit = models.CharField(
+        _("credit"),
+        max_length=200,
+        blank=True,
+        help_text=_('Who took or owns the picture, e.g. "Tianjin Daily / Li Wei".'),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
 
@@ -189,6 +244,10 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(lead_image="") | Q(lead_image_decorative=True) | ~Q(lead_image_alt=""),
+                name="article_lead_image_has_alt",
             ),
         ]
         indexes = [

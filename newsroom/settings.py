@@ -4,6 +4,7 @@ Newsroom settings: one file, read from the environment.
 Every variable is listed with its default and meaning in README.md ("Configuration").
 """
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -135,7 +136,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads go through Django's storage API only, so media can move to S3-compatible
+    # storage by naming another backend (e.g. django-storages) and its options here.
+    "default": {
+        "BACKEND": env("MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(env("MEDIA_STORAGE_OPTIONS", "{}")),
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -145,27 +151,61 @@ STORAGES = {
     },
 }
 
+# Images (lead images and uploads through the editor): larger files or pictures are refused
+# before they are decoded, so no upload can exhaust a worker's memory (articles/images.py).
+NEWSROOM_IMAGE_MAX_BYTES = int(float(env("NEWSROOM_IMAGE_MAX_MB", "10")) * 1024 * 1024)
+NEWSROOM_IMAGE_MAX_PIXELS = int(float(env("NEWSROOM_IMAGE_MAX_MEGAPIXELS", "40")) * 1_000_000)
+# The editor's "Browse server" window, listing every image uploaded through the editor.
+NEWSROOM_EDITOR_FILE_BROWSER = env_bool("NEWSROOM_EDITOR_FILE_BROWSER", False)
+FILE_UPLOAD_HANDLERS = [
+    # Stops storing an upload once it passes NEWSROOM_IMAGE_MAX_BYTES, so an oversized file
+    # gets a clear refusal without filling the temporary folder first.
+    "articles.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 EMAIL_BACKEND = (
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend"
 )
 
-# django-ckeditor: the widget is attached only to the admin article form. Its toolbar
-# offers only markup that the body sanitiser (articles/sanitize.py) keeps.
+# django-ckeditor: the widget (articles.widgets.RichTextEditor) is attached only to the admin
+# article form. Its toolbar offers only markup that the body sanitiser (articles/sanitize.py)
+# keeps, and "allowedContent" makes CKEditor drop everything else as soon as it is typed or
+# pasted, so editors see what readers will see. The server-side sanitiser is the guarantee.
 CKEDITOR_CONFIGS = {
     "default": {
         "toolbar": "Newsroom",
         "toolbar_Newsroom": [
             ["Format"],
-            ["Bold", "Italic"],
+            ["Bold", "Italic", "Subscript", "Superscript"],
             ["NumberedList", "BulletedList", "Blockquote"],
             ["Link", "Unlink"],
-            ["Table", "Image"],
-            ["Undo", "Redo", "RemoveFormat"],
+            ["Image", "Table", "HorizontalRule", "SpecialChar"],
+            ["PasteText", "RemoveFormat"],
+            ["Undo", "Redo"],
         ],
         "format_tags": "p;h2;h3;h4",
-        "removePlugins": "exportpdf",
+        # The same allow-list as articles/sanitize.py, in CKEditor's filter syntax.
+        "allowedContent": (
+            "h2 h3 h4 p br hr strong b em i u s sub sup ul li blockquote"
+            " table caption thead tbody tfoot tr figure figcaption;"
+            " ol[start]; a[!href,title]; img[!src,alt,width,height];"
+            " th[colspan,rowspan,scope]; td[colspan,rowspan]"
+        ),
+        # Plugins whose output the sanitiser would remove, or that call outside services.
+        "removePlugins": (
+            "exportpdf,sourcearea,forms,iframe,flash,smiley,font,colorbutton,colordialog,"
+            "justify,div,pagebreak,templates,language,bidi,save,newpage,preview,print,scayt,"
+            "stylescombo,copyformatting"
+        ),
+        "removeDialogTabs": "image:advanced;image:Link;link:advanced;link:target;table:advanced",
+        "filebrowserUploadMethod": "xhr",
+        # Pasted pictures are uploaded (uploadimage), never kept inline as data: URLs.
+        "clipboard_handleImages": False,
+        "image_previewText": " ",
         "height": 360,
         "width": "100%",
     }

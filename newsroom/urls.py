@@ -3,13 +3,16 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from articles import sitemaps
+from articles import sitemaps, uploads
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom"
 admin.site.index_title = "Editorial desk"
 
 urlpatterns = [
+    # Image uploads from the admin's rich-text editor (staff who may write articles only).
+    path("admin/editor/upload/", uploads.editor_image_upload, name="editor_image_upload"),
+    path("admin/editor/browse/", uploads.editor_image_browser, name="editor_image_browser"),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
     path(

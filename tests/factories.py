@@ -1,10 +1,13 @@
 """Plain builders for test data. Each takes keyword overrides."""
 
+import io
 import itertools
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import ExifTags, Image
 
 from articles.models import Article, District, Source
 
@@ -57,3 +60,34 @@ def make_article(districts=(), **overrides):
     if districts:
         article.districts.set(districts)
     return article
+
+
+def make_image_bytes(fmt="JPEG", size=(1200, 800), color=(40, 110, 170), mode="RGB", **save):
+    """An encoded picture made with Pillow: a colour field with a darker band, so it compresses
+    like a photo rather than to nothing."""
+    image = Image.new(mode, size, color)
+    darker = color // 2 if isinstance(color, int) else tuple(c // 2 for c in color)
+    band = Image.new(mode, (size[0], max(1, size[1] // 4)), darker)
+    image.paste(band, (0, size[1] // 3))
+    output = io.BytesIO()
+    image.save(output, format=fmt, **save)
+    return output.getvalue()
+
+
+def make_phone_photo(size=(1600, 1200)):
+    """A JPEG as a phone writes it: camera make and model, rotated 90°, GPS position."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "ExamplePhone"
+    exif[ExifTags.Base.Model] = "Model 7"
+    exif[ExifTags.Base.Orientation] = 6  # stored sideways: shown rotated 90° clockwise
+    exif[ExifTags.IFD.GPSInfo] = {
+        ExifTags.GPS.GPSLatitudeRef: "N",
+        ExifTags.GPS.GPSLatitude: (39.0, 7.0, 30.0),
+        ExifTags.GPS.GPSLongitudeRef: "E",
+        ExifTags.GPS.GPSLongitude: (117.0, 12.0, 15.0),
+    }
+    return make_image_bytes("JPEG", size=size, exif=exif, quality=90)
+
+
+def make_upload(data, name="photo.jpg", content_type="image/jpeg"):
+    return SimpleUploadedFile(name, data, content_type=content_type)

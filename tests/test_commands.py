@@ -2,6 +2,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
 from articles import demo
@@ -92,3 +93,18 @@ def test_ensure_admin_passwords_differ():
 
 def test_ensure_database_is_a_no_op_on_an_existing_database():
     assert run("ensure_database") == ""
+
+
+def test_seed_demo_data_draws_lead_images_once(settings, media_storage):
+    """Two demo stories get a drawn lead image with alt text and renditions, only once."""
+    settings.DEBUG = True
+    run("seed_demo_data")
+    with_images = Article.objects.exclude(lead_image="")
+    assert with_images.count() == 2
+    for article in with_images:
+        assert article.lead_image_alt and article.lead_image_credit
+        assert default_storage.exists(article.lead_image.name)
+    files = sorted(p for p in media_storage.rglob("*") if p.is_file())
+    assert len([p for p in files if "renditions" in p.parts]) == 2 * 3 * 2
+    run("seed_demo_data")
+    assert sorted(p for p in media_storage.rglob("*") if p.is_file()) == files

@@ -4,14 +4,17 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import demo
+from articles import demo, demo_images
+from articles.images import clean_image
 from articles.management.progress import ProgressBar
 from articles.models import Article, District, Source
+from articles.renditions import ensure_renditions
 from articles.sanitize import sanitize_html
 from articles.search import search_vector_for
 
@@ -56,6 +59,7 @@ class Command(BaseCommand):
             districts = self.seed_districts()
             sources = self.seed_sources()
             created = self.seed_stories(author, districts, sources)
+            self.seed_lead_images()
         self.stdout.write(
             f"Demo content: {len(districts)} districts, {len(sources)} sources, "
             f"{created} new stories ({len(demo.STORIES) - created} already there)."
@@ -112,6 +116,22 @@ class Command(BaseCommand):
             article.districts.set([districts[slug] for slug in story["districts"]])
             created += 1
         return created
+
+    @staticmethod
+    def seed_lead_images():
+        """Give demo stories without one their drawn lead image (checked like an upload)."""
+        for story in demo.STORIES:
+            picture = story.get("lead_image")
+            article = Article.objects.filter(slug=story["slug"], lead_image="").first()
+            if not picture or article is None:
+                continue
+            upload = clean_image(ContentFile(demo_images.draw(picture["scene"]))).as_file()
+            article.lead_image_alt = picture["alt"]
+            article.lead_image_caption = picture["caption"]
+            article.lead_image_credit = picture["credit"]
+            article.lead_image.save(upload.name, upload, save=False)
+            article.save()
+            ensure_renditions(article.lead_image.name)
 
     @staticmethod
     def story_state(story, now):

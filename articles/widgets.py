@@ -1,0 +1,28 @@
+from ckeditor.widgets import CKEditorWidget
+from django.conf import settings
+from django.forms.widgets import Media
+from django.urls import reverse
+
+
+class RichTextEditor(CKEditorWidget):
+    """
+    CKEditor for article bodies, uploading images to ``articles.uploads`` (never to
+    django-ckeditor's own uploader) and sending Django's CSRF token with every upload.
+    """
+
+    def _set_config(self):
+        upload_url = reverse("editor_image_upload")
+        # The image dialog's "Upload" tab and pasted or dropped images (uploadimage plugin)
+        # both post here and read the JSON answer; links get no upload tab at all.
+        self.config["filebrowserImageUploadUrl"] = upload_url
+        self.config["imageUploadUrl"] = upload_url
+        self.config["filebrowserUploadMethod"] = "xhr"
+        for key in ("filebrowserUploadUrl", "filebrowserBrowseUrl", "filebrowserImageBrowseUrl"):
+            self.config.pop(key, None)
+        if settings.NEWSROOM_EDITOR_FILE_BROWSER:
+            self.config["filebrowserImageBrowseUrl"] = reverse("editor_image_browser")
+        super()._set_config()
+
+    @property
+    def media(self):
+        return super().media + Media(js=["js/editor-uploads.js"])
