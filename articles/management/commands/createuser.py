@@ -47,9 +47,7 @@ class Command(BaseCommand):
             user.set_unusable_password()
             user.save()
             roles.assign_role(user, role)
-        self.stdout.write(
-            self.style.SUCCESS(f"Created {role} '{username}'.")
-        )
+        self.stdout.write(self.style.SUCCESS(f"Created {role} '{username}'."))
         base_url = settings.NEWSROOM_SITE_URL
         if send_email:
             if not notifications.send_invitation(user, base_url):
