@@ -113,6 +113,8 @@ class UserRoleForm(_RoleFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "email" not in self.fields:  # shown read-only: nothing to set up
+            return
         self.fields["email"].required = True
         if self.instance.pk:
             self.fields["role"].initial = roles.role_of(self.instance)
