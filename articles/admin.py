@@ -97,7 +97,7 @@ class WorkQueueFilter(admin.SimpleListFilter):
 class ArticleAdmin(NewsroomAdmin):
     form = ArticleAdminForm
     list_display = [
-        "title", "workflow_status", "district_names", "source", "publication_time", "author",
+        "title", "workflow_status", "district_names", "source", "published", "author",
     ]  # fmt: skip
     list_filter = [WorkQueueFilter, "status", "districts", "source"]
     list_select_related = ["source", "author"]
@@ -105,7 +105,10 @@ class ArticleAdmin(NewsroomAdmin):
     date_hierarchy = "published_at"
     autocomplete_fields = ["districts", "source"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["workflow_status", "publication_time", "author", "created", "last_saved"]
+    readonly_fields = [
+        "workflow_status", "publication_time", "public_update_time", "author", "created",
+        "last_saved",
+    ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         (_("Where it comes from"), {"fields": ["districts", "source", "source_url"]}),
@@ -164,17 +167,40 @@ class ArticleAdmin(NewsroomAdmin):
             obj.workflow_label(),
         )
 
+    # Times: a column heading names the zone once; a single value names it itself.
+
     @admin.display(description=with_zone_lazy(_("publication time")), ordering="published_at")
+    def published(self, obj):
+        return format_local(obj.published_at, zone=False)
+
+    @admin.display(description=_("publication time"))
     def publication_time(self, obj):
         return format_local(obj.published_at)
 
-    @admin.display(description=with_zone_lazy(_("created")))
+    @admin.display(description=_("public update time"))
+    def public_update_time(self, obj):
+        return format_local(obj.public_updated_at)
+
+    @admin.display(description=_("created"))
     def created(self, obj):
         return format_local(obj.created_at)
 
-    @admin.display(description=with_zone_lazy(_("last saved")))
+    @admin.display(description=_("last saved"))
     def last_saved(self, obj):
         return format_local(obj.updated_at)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only: show the update time as text that names its zone.
+        return [
+            (name, {**options, "fields": [
+                "public_update_time" if field == "public_updated_at" else field
+                for field in options["fields"]
+            ]})
+            for name, options in fieldsets
+        ]  # fmt: skip
 
     # Saving content never changes the status; the history records who edited what, which
     # the two-person rule reads.
@@ -401,7 +427,7 @@ class ArticleEventAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
 
-    @admin.display(description=with_zone_lazy(_("when")), ordering="at")
+    @admin.display(description=_("when"), ordering="at")
     def when(self, obj):
         return format_local(obj.at)
 

@@ -407,7 +407,7 @@ class ArticleEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
         verbose_name = _("history entry")
-        verbose_name_plural = _("history")
+        verbose_name_plural = _("article history")
         default_permissions = ("view",)
         indexes = [models.Index(fields=["article", "at"], name="articleevent_article_at_idx")]
 

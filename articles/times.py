@@ -14,11 +14,15 @@ def zone_label():
     return f"{timezone.get_current_timezone_name()}, {utc}"
 
 
-def format_local(value):
-    """A date and time in the newsroom's zone, with the zone: "2024-05-01 09:30 (Asia/Shanghai, UTC+8)"."""
+def format_local(value, zone=True):
+    """
+    A date and time in the newsroom's zone, saying so: "2024-05-01 09:30 (Asia/Shanghai,
+    UTC+8)". ``zone=False`` leaves the zone out, for columns whose heading names it.
+    """
     if value is None:
         return _("—")
-    return f"{timezone.localtime(value):%Y-%m-%d %H:%M} ({zone_label()})"
+    text = f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+    return f"{text} ({zone_label()})" if zone else text
 
 
 def with_zone(label):

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'history entry',
-                'verbose_name_plural': 'history',
+                'verbose_name_plural': 'article history',
                 'ordering': ['at', 'id'],
                 'default_permissions': ('view',),
             },
