@@ -163,7 +163,11 @@ class ArticleAdmin(NewsroomAdmin):
     def workflow_status(self, obj):
         return format_html(
             '<span class="workflow-status workflow-status--{}">{}</span>',
-            "scheduled" if obj.is_scheduled() else obj.status,
+            "scheduled"
+            if obj.is_scheduled()
+            else "urgent"
+            if obj.status == Article.Status.PUBLISHED and obj.urgent_unconfirmed
+            else obj.status,
             obj.workflow_label(),
         )
 

@@ -61,7 +61,7 @@ class _RoleFormMixin:
 class InviteForm(_RoleFormMixin, forms.ModelForm):
     """An administrator invites a person: name, email and role. They set their own password."""
 
-    role = forms.ChoiceField(label=_("role"), choices=roles.CHOICES)
+    role = forms.ChoiceField(label=_("Role"), choices=roles.CHOICES)
 
     class Meta:
         model = get_user_model()
@@ -96,7 +96,7 @@ class InviteForm(_RoleFormMixin, forms.ModelForm):
 class UserRoleForm(_RoleFormMixin, forms.ModelForm):
     """A user's details, role and whether the account is active. No password field."""
 
-    role = forms.ChoiceField(label=_("role"), choices=roles.CHOICES)
+    role = forms.ChoiceField(label=_("Role"), choices=roles.CHOICES)
 
     class Meta:
         model = get_user_model()

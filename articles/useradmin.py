@@ -7,12 +7,13 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import notifications, roles
 from .forms import InviteForm, UserRoleForm
-from .times import format_local
+from .times import format_local, with_zone
 
 User = get_user_model()
 
@@ -46,7 +47,7 @@ class NewsroomUserAdmin(UserAdmin):
     ]
     add_fieldsets = [(None, {"fields": ["first_name", "last_name", "email", "role"]})]
     readonly_fields = ["last_login_local", "date_joined_local"]
-    list_display = ["username", "get_full_name", "email", "role", "is_active", "last_login_local"]
+    list_display = ["username", "full_name", "email", "role", "is_active", "last_seen"]
     list_filter = [RoleFilter, "is_active"]
     filter_horizontal = []
     actions = ["deactivate_selected", "send_set_password_link"]
@@ -93,6 +94,20 @@ class NewsroomUserAdmin(UserAdmin):
         if role:
             return roles.GROUP_NAMES[role]
         return gettext("Superuser") if obj.is_superuser else "—"
+
+    def add_view(self, request, form_url="", extra_context=None):
+        context = {"title": gettext("Invite a user"), **(extra_context or {})}
+        return super().add_view(request, form_url, context)
+
+    @admin.display(description=_("name"), ordering="first_name")
+    def full_name(self, obj):
+        return obj.get_full_name() or "—"
+
+    # A column heading names the zone once; a single value names it itself.
+
+    @admin.display(description=lazy(with_zone, str)(_("last login")), ordering="last_login")
+    def last_seen(self, obj):
+        return format_local(obj.last_login, zone=False)
 
     @admin.display(description=_("last login"), ordering="last_login")
     def last_login_local(self, obj):
