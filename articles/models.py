@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .sanitize import sanitize_html
+from .times import format_local
 
 
 class District(models.Model):
@@ -291,8 +292,6 @@ class Article(models.Model):
 
     def workflow_label(self):
         """The status as the admin shows it: "Scheduled for …", "Published urgently — needs review"."""
-        from .times import format_local
-
         if self.is_scheduled():
             return _("Scheduled for %(time)s") % {"time": format_local(self.published_at)}
         if self.status == self.Status.PUBLISHED and self.urgent_unconfirmed:

@@ -518,3 +518,11 @@ def test_the_action_page_explains_a_transition_not_open(client):
         response.status_code == 200
         and 'name="request_changes-comment"' in response.content.decode()
     )
+
+
+def test_the_admin_change_log_names_its_time_zone(client):
+    """Django's own per-object change log says which zone its times are in."""
+    article = make_article()
+    client.force_login(make_superuser())
+    response = client.get(f"/admin/articles/article/{article.pk}/history/")
+    assert "Times are in Asia/Shanghai, UTC+8." in response.content.decode()
