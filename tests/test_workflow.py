@@ -462,3 +462,26 @@ def test_two_editors_approving_at_once_publish_once():
             thread.join(10)
     assert sorted(results) == ["approved", "state"]
     assert ArticleEvent.objects.filter(article=article, action=Action.APPROVED).count() == 1
+
+
+def test_workflow_settings_come_from_the_environment():
+    """The two-person rule and SMTP are configured by environment variables."""
+    from tests.test_project import settings_in_subprocess
+
+    code = (
+        "print(settings.NEWSROOM_TWO_PERSON_RULE, settings.EMAIL_HOST, settings.EMAIL_PORT, "
+        "settings.EMAIL_USE_TLS, settings.DEFAULT_FROM_EMAIL, settings.NEWSROOM_SITE_URL)"
+    )
+    default = settings_in_subprocess(code, DJANGO_SECRET_KEY="k").stdout.split()
+    assert default == [
+        "True", "localhost", "25", "False", "newsroom@localhost", "http://127.0.0.1:8000"
+    ]  # fmt: skip
+    custom = settings_in_subprocess(
+        code, DJANGO_SECRET_KEY="k", NEWSROOM_TWO_PERSON_RULE="0",
+        EMAIL_HOST="smtp.example.gov.cn", EMAIL_PORT="587", EMAIL_USE_TLS="1",
+        DEFAULT_FROM_EMAIL="news@example.gov.cn", NEWSROOM_SITE_URL="https://news.example.gov.cn",
+    ).stdout.split()  # fmt: skip
+    assert custom == [
+        "False", "smtp.example.gov.cn", "587", "True", "news@example.gov.cn",
+        "https://news.example.gov.cn",
+    ]  # fmt: skip

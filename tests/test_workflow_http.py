@@ -526,3 +526,26 @@ def test_the_admin_change_log_names_its_time_zone(client):
     client.force_login(make_superuser())
     response = client.get(f"/admin/articles/article/{article.pk}/history/")
     assert "Times are in Asia/Shanghai, UTC+8." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("actor", "state", "transition"),
+    [
+        ("writer_author", "in_review", "approve"),
+        ("writer_author", "draft", "publish_urgently"),
+        ("writer_author", "published", "withdraw"),
+        ("editor_author", "in_review", "approve"),
+        ("editor", "draft", "approve"),
+        ("editor", "removed", "remove"),
+    ],
+)
+def test_forged_posts_without_a_token_are_refused_all_the_same(
+    client, mailoutbox, actor, state, transition
+):
+    """The token only guards against stale pages; the rules hold without it."""
+    person, article = scene(actor, state)
+    client.force_login(person)
+    before = snapshot(article)
+    response = post_transition(client, article, transition, **{f"{transition}-token": ""})
+    assert response.status_code in {400, 403}
+    assert snapshot(article) == before and mailoutbox == []

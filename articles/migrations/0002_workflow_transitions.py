@@ -4,6 +4,18 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import F
+
+
+def backfill_withdrawn(apps, schema_editor):
+    """Articles withdrawn before the workflow existed get a notice, as the new constraint needs."""
+    Article = apps.get_model("articles", "Article")
+    Article.objects.filter(status="withdrawn", withdrawn_at__isnull=True).update(
+        withdrawn_at=F("updated_at")
+    )
+    Article.objects.filter(status="withdrawn", withdrawal_explanation="").update(
+        withdrawal_explanation="This article has been withdrawn."
+    )
 
 
 class Migration(migrations.Migration):
@@ -66,10 +78,6 @@ class Migration(migrations.Migration):
             name='status',
             field=models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn'), ('removed', 'Removed')], default='draft', editable=False, max_length=20, verbose_name='status'),
         ),
-        migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'withdrawn'), _negated=True), models.Q(('withdrawn_at__isnull', False), models.Q(('withdrawal_explanation', ''), _negated=True)), _connector='OR'), name='article_withdrawn_has_explanation'),
-        ),
         migrations.AddField(
             model_name='articleevent',
             name='actor',
@@ -84,4 +92,7 @@ class Migration(migrations.Migration):
             model_name='articleevent',
             index=models.Index(fields=['article', 'at'], name='articleevent_article_at_idx'),
         ),
+        # Last, and the constraint in the next migration: PostgreSQL refuses to alter a
+        # table in the transaction that updated it.
+        migrations.RunPython(backfill_withdrawn, migrations.RunPython.noop),
     ]

@@ -78,7 +78,7 @@ def remove_roles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("articles", "0002_workflow_transitions"),
+        ("articles", "0003_workflow_withdrawn_notice"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
