@@ -1,13 +1,27 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db import models
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .forms import CleanImageField, image_limits_help
-from .models import Article, District, Source
+# useradmin registers the User admin.
+from . import useradmin, workflow  # noqa: F401
+from .forms import CleanImageField, TransitionForm, image_limits_help
+from .models import Article, ArticleEvent, District, Source
 from .renditions import ensure_renditions
 from .sanitize import removed_markup, sanitize_html
+from .times import format_local, with_zone, zone_label
 from .widgets import RichTextEditor
+from .workflow import WorkflowError
+
+with_zone_lazy = lazy(with_zone, str)
 
 
 def https_url_fields(db_field, **kwargs):
@@ -18,13 +32,15 @@ def https_url_fields(db_field, **kwargs):
 
 
 class ArticleAdminForm(forms.ModelForm):
+    # Status and publication time are not here: they change only through the workflow
+    # buttons, which call the Article transition methods.
     lead_image = CleanImageField(label=_("Lead image"), required=False)
 
     class Meta:
         model = Article
         fields = [
             "title", "slug", "summary", "body", "districts", "source", "source_url",
-            "status", "published_at", "public_updated_at",
+            "public_updated_at",
             "lead_image", "lead_image_alt", "lead_image_decorative",
             "lead_image_caption", "lead_image_credit",
         ]  # fmt: skip
@@ -34,9 +50,13 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.body_removals = []
-        self.fields["lead_image"].help_text = " ".join(
-            [str(Article._meta.get_field("lead_image").help_text), image_limits_help()]
-        )
+        if "public_updated_at" in self.fields:
+            field = self.fields["public_updated_at"]
+            field.label = with_zone(field.label)
+        if "lead_image" in self.fields:
+            self.fields["lead_image"].help_text = " ".join(
+                [str(Article._meta.get_field("lead_image").help_text), image_limits_help()]
+            )
 
     def clean_body(self):
         body = self.cleaned_data.get("body", "")
@@ -47,12 +67,6 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        # Mirrors the article_published_has_time constraint, as a message instead of a 500.
-        if cleaned.get("status") == Article.Status.PUBLISHED and not cleaned.get("published_at"):
-            self.add_error(
-                "published_at",
-                _("A published article needs a publication time (a future time schedules it)."),
-            )
         # Mirrors the article_lead_image_has_alt constraint.
         has_image = bool(cleaned.get("lead_image"))
         if has_image and not cleaned.get("lead_image_decorative"):
@@ -82,17 +96,49 @@ class SourceAdmin(NewsroomAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class WorkQueueFilter(admin.SimpleListFilter):
+    """The editorial queues: my drafts, awaiting review, scheduled, urgent needing review."""
+
+    title = _("work")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("mine", _("My drafts")),
+            ("review", _("Awaiting review")),
+            ("scheduled", _("Scheduled")),
+            ("urgent", _("Published urgently, needs review")),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "mine":
+                return queryset.filter(author=request.user, status=Article.Status.DRAFT)
+            case "review":
+                return queryset.awaiting_review()
+            case "scheduled":
+                return queryset.scheduled()
+            case "urgent":
+                return queryset.urgent_unconfirmed()
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(NewsroomAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "status", "district_names", "source", "published_at", "author"]
-    list_filter = ["status", "districts", "source"]
+    list_display = [
+        "title", "workflow_status", "district_names", "source", "published", "author",
+    ]  # fmt: skip
+    list_filter = [WorkQueueFilter, "status", "districts", "source"]
     list_select_related = ["source", "author"]
     search_fields = ["title", "summary"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["districts", "source"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["author", "created_at", "updated_at"]
+    readonly_fields = [
+        "workflow_status", "publication_time", "public_update_time", "author", "created",
+        "last_saved",
+    ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         (
@@ -110,20 +156,105 @@ class ArticleAdmin(NewsroomAdmin):
         (_("Where it comes from"), {"fields": ["districts", "source", "source_url"]}),
         (
             _("Publication"),
-            {"fields": ["status", "published_at", "public_updated_at"]},
+            {"fields": ["workflow_status", "publication_time", "public_updated_at"]},
         ),
-        (_("Record"), {"fields": ["author", "created_at", "updated_at"]}),
+        (_("Record"), {"fields": ["author", "created", "last_saved"]}),
     ]
+    actions = ["submit_selected", "approve_selected", "unschedule_selected", "confirm_selected"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("districts")
+        return super().get_queryset(request).visible_to(request.user).prefetch_related("districts")
+
+    # Writers see and edit only their own drafts; the rules live on the model.
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return obj.author_id == request.user.pk or request.user.has_perm(
+            "articles.edit_any_article"
+        )
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.is_editable_by(request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        # Articles are removed through the workflow, never deleted: their history stays.
+        return False
+
+    def has_submit_permission(self, request):
+        return request.user.has_perm("articles.submit_article")
+
+    def has_approve_permission(self, request):
+        return request.user.has_perm("articles.approve_article")
+
+    def has_unschedule_permission(self, request):
+        return request.user.has_perm("articles.unschedule_article")
+
+    def get_view_on_site_url(self, obj=None):
+        if obj is None or not Article.objects.on_public_record().filter(pk=obj.pk).exists():
+            return None
+        return super().get_view_on_site_url(obj)
 
     @admin.display(description=_("districts"))
     def district_names(self, obj):
         return ", ".join(district.name for district in obj.districts.all()) or _("City-wide")
 
+    @admin.display(description=_("status"), ordering="status")
+    def workflow_status(self, obj):
+        return format_html(
+            '<span class="workflow-status workflow-status--{}">{}</span>',
+            "scheduled"
+            if obj.is_scheduled()
+            else "urgent"
+            if obj.status == Article.Status.PUBLISHED and obj.urgent_unconfirmed
+            else obj.status,
+            obj.workflow_label(),
+        )
+
+    # Times: a column heading names the zone once; a single value names it itself.
+
+    @admin.display(description=with_zone_lazy(_("publication time")), ordering="published_at")
+    def published(self, obj):
+        return format_local(obj.published_at, zone=False)
+
+    @admin.display(description=_("publication time"))
+    def publication_time(self, obj):
+        return format_local(obj.published_at)
+
+    @admin.display(description=_("public update time"))
+    def public_update_time(self, obj):
+        return format_local(obj.public_updated_at)
+
+    @admin.display(description=_("created"))
+    def created(self, obj):
+        return format_local(obj.created_at)
+
+    @admin.display(description=_("last saved"))
+    def last_saved(self, obj):
+        return format_local(obj.updated_at)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only: show the update time as text that names its zone.
+        return [
+            (name, {**options, "fields": [
+                "public_update_time" if field == "public_updated_at" else field
+                for field in options["fields"]
+            ]})
+            for name, options in fieldsets
+        ]  # fmt: skip
+
+    # Saving content never changes the status; the history records who edited what, which
+    # the two-person rule reads.
+
     def save_model(self, request, obj, form, change):
-        if not change:
+        if change:
+            obj._content_before = workflow.content_snapshot(Article.objects.get(pk=obj.pk))
+        else:
             obj.author = request.user
         super().save_model(request, obj, form, change)
         if "lead_image" in form.changed_data and obj.lead_image:
@@ -139,3 +270,231 @@ class ArticleAdmin(NewsroomAdmin):
                 % {"removed": ", ".join(form.body_removals)},
                 messages.WARNING,
             )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        if change:
+            workflow.record_edit(article, request.user, getattr(article, "_content_before", None))
+        else:
+            workflow.record_created(article, request.user)
+
+    # The workflow panel, the history, preview.
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/preview/",
+                self.preview_view,
+                name="{}_{}_preview".format(*info),
+            ),
+            path(
+                "<path:object_id>/workflow/<slug:action>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name="{}_{}_workflow".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def workflow_url(self, obj, name):
+        return reverse("admin:articles_article_workflow", args=[obj.pk, name])
+
+    def workflow_context(self, request, obj):
+        token = obj.workflow_token()
+        actions = [
+            {
+                "transition": transition,
+                "form": TransitionForm(
+                    transition, initial={"token": token}, prefix=transition.name
+                ),
+                "url": self.workflow_url(obj, transition.name),
+            }
+            for transition in obj.available_transitions(request.user)
+        ]
+        events = list(obj.events.select_related("actor"))
+        last_request = next(
+            (e for e in reversed(events) if e.action == ArticleEvent.Action.CHANGES_REQUESTED),
+            None,
+        )
+        return {
+            "workflow_actions": actions,
+            "workflow_events": events,
+            "workflow_label": obj.workflow_label(),
+            "workflow_changes_requested": (
+                last_request if obj.status == Article.Status.DRAFT else None
+            ),
+            "preview_url": reverse("admin:articles_article_preview", args=[obj.pk]),
+            "zone_label": zone_label(),
+        }
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        context = {}
+        if obj is not None and self.has_view_permission(request, obj):
+            context = self.workflow_context(request, obj)
+        context.update(extra_context or {})
+        return super().change_view(request, object_id, form_url, context)
+
+    def workflow_view(self, request, object_id, action):
+        """
+        One transition from the change form's panel. A refusal changes nothing: 403 when
+        the person may not take it, 400 with the reason when the state, input or page is
+        wrong.
+        """
+        transition = workflow.TRANSITIONS.get(action)
+        obj = self.get_object(request, unquote(object_id))
+        if transition is None or obj is None or not self.has_view_permission(request, obj):
+            raise Http404
+        form = TransitionForm(
+            transition,
+            request.POST if request.method == "POST" else None,
+            prefix=action,
+            initial={"token": obj.workflow_token()},
+        )
+        try:
+            transition.check(obj, request.user)
+        except WorkflowError as error:
+            if error.code == WorkflowError.FORBIDDEN:
+                return self.render_workflow(request, obj, form, 403, refusal=error.message)
+            if request.method != "POST":
+                return self.render_workflow(request, obj, form, 200, refusal=error.message)
+        status = 200
+        if request.method == "POST":
+            status = 400
+            if form.is_valid():
+                try:
+                    with workflow.expecting(obj, form.cleaned_data["token"]):
+                        getattr(obj, action)(request.user, **form.arguments())
+                except WorkflowError as error:
+                    if error.code == WorkflowError.FORBIDDEN:
+                        return self.render_workflow(request, obj, form, 403, refusal=error.message)
+                    form.add_error(None, error.message)
+                else:
+                    messages.success(
+                        request,
+                        gettext("“%(title)s”: %(action)s done. It is now %(status)s.")
+                        % {
+                            "title": obj.title,
+                            "action": transition.label,
+                            "status": obj.workflow_label(),
+                        },
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:articles_article_change", args=[obj.pk])
+                    )
+        return self.render_workflow(request, obj, form, status)
+
+    def render_workflow(self, request, obj, form, status, refusal=""):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": form.transition.label,
+            "transition": form.transition,
+            "form": form,
+            "refusal": refusal,
+            "workflow_label": obj.workflow_label(),
+            "change_url": reverse("admin:articles_article_change", args=[obj.pk]),
+            "action_url": self.workflow_url(obj, form.transition.name),
+            "has_view_permission": True,
+        }
+        return TemplateResponse(
+            request, "admin/articles/article/workflow_action.html", context, status=status
+        )
+
+    def preview_view(self, request, object_id):
+        """
+        The article's current text in the public templates, marked as a preview. Not
+        wrapped in admin_view: anyone who may not view the article gets a 404, not a login
+        page that confirms the article exists.
+        """
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            raise Http404
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_permission(request, obj):
+            raise Http404
+        response = TemplateResponse(
+            request, "articles/article_preview.html", {"article": obj, "object": obj}
+        )
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True)
+        return response
+
+    # Bulk actions call the transitions one article at a time and report what they skipped.
+
+    def _bulk(self, request, queryset, name, **arguments):
+        done, skipped = [], []
+        for article in queryset.order_by("pk"):
+            try:
+                getattr(article, name)(request.user, **arguments)
+            except WorkflowError as error:
+                skipped.append((article, error.message))
+            else:
+                done.append(article)
+        label = workflow.TRANSITIONS[name].label
+        if done:
+            messages.success(
+                request,
+                gettext("%(action)s: done for %(count)d article(s).")
+                % {"action": label, "count": len(done)},
+            )
+        for article, reason in skipped:
+            messages.warning(
+                request,
+                gettext("%(action)s: skipped “%(title)s”: %(reason)s")
+                % {"action": label, "title": article.title, "reason": reason},
+            )
+
+    @admin.action(description=_("Submit selected articles for review"), permissions=["submit"])
+    def submit_selected(self, request, queryset):
+        self._bulk(request, queryset, "submit")
+
+    @admin.action(description=_("Approve selected articles (publish now)"), permissions=["approve"])
+    def approve_selected(self, request, queryset):
+        self._bulk(request, queryset, "approve")
+
+    @admin.action(description=_("Unschedule selected articles"), permissions=["unschedule"])
+    def unschedule_selected(self, request, queryset):
+        self._bulk(request, queryset, "unschedule")
+
+    @admin.action(description=_("Confirm selected urgent publications"), permissions=["approve"])
+    def confirm_selected(self, request, queryset):
+        self._bulk(request, queryset, "confirm_urgent")
+
+
+@admin.register(ArticleEvent)
+class ArticleEventAdmin(admin.ModelAdmin):
+    """The audit trail, read-only for everyone, superusers included."""
+
+    list_display = ["when", "article", "action", "actor", "from_status", "to_status", "comment"]
+    list_filter = ["action"]
+    list_select_related = ["article", "actor"]
+    search_fields = ["article__title", "comment", "actor__username"]
+    date_hierarchy = "at"
+    fields = [
+        "article",
+        "when",
+        "actor",
+        "action",
+        "from_status",
+        "to_status",
+        "comment",
+        "recipients",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("when"), ordering="at")
+    def when(self, obj):
+        return format_local(obj.at)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

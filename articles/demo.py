@@ -36,7 +36,9 @@ SOURCES = [
 
 # Each story: slug, title, summary, body paragraphs, districts, source, state, days ago,
 # and optionally a lead image drawn by articles/demo_images.py.
-# State is one of: published, scheduled (days ago negative: in the future), draft, in_review.
+# State is one of: published, scheduled (days ago negative: in the future), draft, in_review,
+# urgent (published urgently, awaiting another editor's confirmation), withdrawn (with a
+# public explanation, withdrawn "withdrawn_days_ago").
 STORIES = [
     {
         "slug": "wuqing-works-with-other-areas-to-boost-business",
@@ -244,6 +246,41 @@ STORIES = [
         "districts": ["jinghai"],
         "source": "tianjin-daily",
         "state": "draft",
+    },
+    {
+        "slug": "binhai-ferry-services-suspended-in-fog",
+        "title": "Binhai ferry services suspended as dense fog covers the coast",
+        "summary": "Passenger ferries stay in port until visibility improves; check before travelling.",
+        "body": [
+            "Passenger ferry services from Binhai New Area are suspended because of dense fog "
+            "along the Bohai coast, the port authority said.",
+            "Services will resume when visibility improves. Travellers should check the port's "
+            "service line before setting out.",
+        ],
+        "districts": ["binhai-new-area"],
+        "source": "binhai-new-area-information-office",
+        "state": "urgent",
+        "days_ago": 0,
+        "urgent_reason": "Fog warning: travellers are on their way to the port now.",
+    },
+    {
+        "slug": "heping-weekend-road-closures-for-city-marathon",
+        "title": "Heping closes roads this weekend for the city marathon",
+        "summary": "Roads around the Five Great Avenues close from 5 a.m. to 2 p.m. on Sunday.",
+        "body": [
+            "Roads around the Five Great Avenues in Heping District close to traffic from 5 a.m. "
+            "to 2 p.m. on Sunday for the city marathon.",
+            "Buses on affected routes will divert; stops along the course are suspended.",
+        ],
+        "districts": ["heping"],
+        "source": "tianjin-municipal-government",
+        "state": "withdrawn",
+        "days_ago": 9,
+        "withdrawn_days_ago": 7,
+        "withdrawal_explanation": (
+            "The marathon was postponed, so these road closures will not take place. "
+            "New dates will be announced separately."
+        ),
     },
 ]
 

@@ -1,9 +1,12 @@
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
+from . import roles
 from .images import FORMATS, clean_image
+from .times import with_zone
 
 
 class CleanImageField(forms.FileField):
@@ -29,3 +32,137 @@ def image_limits_help():
         "size": filesizeformat(settings.NEWSROOM_IMAGE_MAX_BYTES),
         "mp": settings.NEWSROOM_IMAGE_MAX_PIXELS / 1e6,
     }
+
+
+class TransitionForm(forms.Form):
+    """
+    What one workflow button posts: the text or time its transition asks for, and the
+    state the page was made from (``token``) so a stale page is refused.
+    """
+
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, transition, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        name, label = transition.field, transition.field_label
+        if name == "at":
+            self.fields[name] = forms.DateTimeField(
+                label=with_zone(label),
+                required=False,
+                # step=1: a go-live time may be set to the second, not only the minute.
+                widget=forms.DateTimeInput(
+                    attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S"
+                ),
+            )
+        elif name == "replacement_url":
+            self.fields[name] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=500,
+                widget=forms.TextInput(attrs={"placeholder": "https://… or /articles/…"}),
+            )
+        elif name:
+            self.fields[name] = forms.CharField(
+                label=label,
+                required=transition.field_required,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def arguments(self):
+        """Keyword arguments for the Article transition method."""
+        name = self.transition.field
+        return {name: self.cleaned_data[name]} if name else {}
+
+
+class _RoleFormMixin:
+    def clean_email(self):
+        email = get_user_model().objects.normalize_email(self.cleaned_data["email"]).strip()
+        others = get_user_model().objects.filter(email__iexact=email)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("Another user already has this email address."))
+        return email
+
+
+class InviteForm(_RoleFormMixin, forms.ModelForm):
+    """An administrator invites a person: name, email and role. They set their own password."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=roles.CHOICES)
+
+    class Meta:
+        model = get_user_model()
+        fields = ["first_name", "last_name", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["first_name"].required = True
+        self.fields["email"].help_text = _(
+            "Also the user name they log in with. The invitation with a link to set a "
+            "password is sent here."
+        )
+
+    def clean_email(self):
+        email = super().clean_email()
+        if get_user_model().objects.filter(username__iexact=email).exists():
+            raise forms.ValidationError(_("A user with this user name already exists."))
+        return email
+
+    def save(self, commit=True):
+        self.instance.username = self.cleaned_data["email"]
+        self.instance.is_staff = True
+        self.instance.set_unusable_password()
+        return super().save(commit)
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        roles.assign_role(self.instance, self.cleaned_data["role"])
+
+
+class UserRoleForm(_RoleFormMixin, forms.ModelForm):
+    """A user's details, role and whether the account is active. No password field."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=roles.CHOICES)
+
+    class Meta:
+        model = get_user_model()
+        fields = ["username", "first_name", "last_name", "email", "is_active"]
+        help_texts = {
+            "is_active": _(
+                "Untick to deactivate: the person can no longer log in, and everything "
+                "they wrote or did stays on record."
+            )
+        }
+
+    # Set by the admin to the person editing, so they cannot lock themselves out.
+    acting_user = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "email" not in self.fields:  # shown read-only: nothing to set up
+            return
+        self.fields["email"].required = True
+        if self.instance.pk:
+            self.fields["role"].initial = roles.role_of(self.instance)
+        if self.instance.is_superuser:
+            # A superuser has every permission whatever the group; a role is optional.
+            self.fields["role"].required = False
+            self.fields["role"].choices = [("", _("— (superuser)")), *roles.CHOICES]
+
+    def clean(self):
+        cleaned = super().clean()
+        me = self.acting_user
+        if me is not None and self.instance.pk == me.pk and not me.is_superuser:
+            if cleaned.get("is_active") is False:
+                self.add_error("is_active", _("You cannot deactivate your own account."))
+            if cleaned.get("role") and cleaned["role"] != roles.ADMINISTRATOR:
+                self.add_error("role", _("You cannot take away your own administrator role."))
+        return cleaned
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        if self.cleaned_data.get("role"):
+            roles.assign_role(self.instance, self.cleaned_data["role"])

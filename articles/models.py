@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .images import lead_image_path
 from .sanitize import sanitize_html
+from .times import format_local
 
 
 class District(models.Model):
@@ -88,6 +89,38 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self):
         """Approved for publication at a time still in the future."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def on_public_record(self):
+        """
+        What answers at its public URL: ``published()`` plus withdrawn articles, which keep
+        their page with a withdrawal notice.
+
+        Only the detail page uses this. Lists, feeds, the sitemap and search start from
+        ``published()``, so a withdrawn article leaves them.
+        """
+        return self.filter(
+            Q(status=Article.Status.PUBLISHED) | Q(status=Article.Status.WITHDRAWN),
+            published_at__lte=timezone.now(),
+        )
+
+    def removed(self):
+        """Taken down after publication: the URL answers 410 Gone or redirects."""
+        return self.filter(status=Article.Status.REMOVED)
+
+    def visible_to(self, user):
+        """The articles a staff member may open in the admin: every one for editors, own for writers."""
+        if user.has_perm("articles.edit_any_article") and user.has_perm("articles.view_article"):
+            return self.all()
+        if user.has_perm("articles.view_article"):
+            return self.filter(author=user)
+        return self.none()
+
+    def awaiting_review(self):
+        return self.filter(status=Article.Status.IN_REVIEW)
+
+    def urgent_unconfirmed(self):
+        """Published urgently, without a second person, and not yet confirmed by another editor."""
+        return self.filter(status=Article.Status.PUBLISHED, urgent_unconfirmed=True)
 
     def newest_first(self):
         return self.order_by("-published_at", "-id")
@@ -172,16 +205,18 @@ class Article(models.Model):
         on_delete=models.PROTECT,
         editable=False,
     )
+    # Workflow fields change only through the transitions (articles/workflow.py).
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
     )
     published_at = models.DateTimeField(
         _("publication time"),
         null=True,
         blank=True,
+        editable=False,
         help_text=_(
-            "First publication. Visible to the public from this time (Asia/Shanghai); "
-            "a future time schedules the story."
+            "First publication, set when an editor approves the story. Visible to the public "
+            "from this time (Asia/Shanghai); a future time schedules the story."
         ),
     )
     public_updated_at = models.DateTimeField(
@@ -226,6 +261,29 @@ class Article(models.Model):
         blank=True,
         help_text=_('Who took or owns the picture, e.g. "Tianjin Daily / Li Wei".'),
     )
+    urgent_unconfirmed = models.BooleanField(
+        _("published urgently, needs review"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Published urgently without a second person; stays on the review list until "
+            "another editor confirms it."
+        ),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+    withdrawal_explanation = models.TextField(
+        _("withdrawal explanation"),
+        blank=True,
+        editable=False,
+        help_text=_("Shown to the public above the withdrawn article."),
+    )
+    replacement_url = models.CharField(
+        _("replacement URL"),
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text=_("Where the address of a removed article redirects; empty answers 410 Gone."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
 
@@ -235,6 +293,15 @@ class Article(models.Model):
         ordering = ["-published_at", "-id"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        permissions = [
+            ("submit_article", _("Can submit an article for review")),
+            ("edit_any_article", _("Can view and edit every article, whoever wrote it")),
+            ("approve_article", _("Can request changes to, approve and schedule an article")),
+            ("publish_urgently", _("Can publish an article urgently, without a second person")),
+            ("unschedule_article", _("Can unschedule a scheduled article")),
+            ("withdraw_article", _("Can withdraw a published article")),
+            ("remove_article", _("Can remove a published or withdrawn article")),
+        ]
         constraints = [
             models.CheckConstraint(
                 # Article.Status.values; Meta cannot see the enclosing class's names.
@@ -248,6 +315,11 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=Q(lead_image="") | Q(lead_image_decorative=True) | ~Q(lead_image_alt=""),
                 name="article_lead_image_has_alt",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn")
+                | (Q(withdrawn_at__isnull=False) & ~Q(withdrawal_explanation="")),
+                name="article_withdrawn_has_explanation",
             ),
         ]
         indexes = [
@@ -286,6 +358,70 @@ class Article(models.Model):
             and self.published_at > timezone.now()
         )
 
+    def is_editable_by(self, user):
+        """
+        Editors edit any article until it is withdrawn or removed (a closed public record);
+        writers edit only their own drafts, so an article in review is read-only to them.
+        """
+        if self.status in {self.Status.WITHDRAWN, self.Status.REMOVED}:
+            return False
+        if not user.has_perm("articles.change_article"):
+            return False
+        if user.has_perm("articles.edit_any_article"):
+            return True
+        return self.author_id == user.pk and self.status == self.Status.DRAFT
+
+    def workflow_label(self):
+        """The status as the admin shows it: "Scheduled for …", "Published urgently — needs review"."""
+        if self.is_scheduled():
+            return _("Scheduled for %(time)s") % {"time": format_local(self.published_at)}
+        if self.status == self.Status.PUBLISHED and self.urgent_unconfirmed:
+            return _("Published urgently — needs review")
+        return self.get_status_display()
+
+    def workflow_token(self):
+        """Identifies the state a form was made from, so a stale form is refused."""
+        return f"{self.status}|{self.updated_at.isoformat() if self.updated_at else ''}"
+
+    # Workflow transitions. Each checks the source state and the actor's permission, writes
+    # a history entry, sends its notifications, and raises workflow.WorkflowError otherwise.
+
+    def submit(self, by):
+        """Draft → in review (the author or an editor)."""
+        return workflow.submit(self, by)
+
+    def request_changes(self, by, comment):
+        """In review → draft, with a comment for the author (an editor)."""
+        return workflow.request_changes(self, by, comment)
+
+    def approve(self, by, at=None):
+        """In review → published now, or scheduled at ``at`` (an editor other than the author)."""
+        return workflow.approve(self, by, at=at)
+
+    def publish_urgently(self, by, reason):
+        """Draft or in review → published now without a second person, with a written reason."""
+        return workflow.publish_urgently(self, by, reason)
+
+    def confirm_urgent(self, by):
+        """Another editor confirms an urgent publication; it leaves the review list."""
+        return workflow.confirm_urgent(self, by)
+
+    def unschedule(self, by):
+        """Scheduled → draft, before it goes public."""
+        return workflow.unschedule(self, by)
+
+    def withdraw(self, by, explanation):
+        """Published → withdrawn: stays at its URL under a notice, leaves every list."""
+        return workflow.withdraw(self, by, explanation)
+
+    def remove(self, by, replacement_url="", comment=""):
+        """Published or withdrawn → removed: 410 Gone, or a redirect to ``replacement_url``."""
+        return workflow.remove(self, by, replacement_url=replacement_url, comment=comment)
+
+    def available_transitions(self, user):
+        """The transitions ``user`` may take now, in the order the admin offers them."""
+        return workflow.available(self, user)
+
     @property
     def updated_on(self):
         """The public "Updated:" time, falling back to the first publication."""
@@ -311,3 +447,73 @@ class Article(models.Model):
             n += 1
             candidate = f"{base}-{n}"
         return candidate
+
+
+class ArticleEvent(models.Model):
+    """
+    One entry in an article's history: who did what, when, from which status to which.
+
+    Append-only: saving an existing entry or deleting one raises, and the admin shows
+    entries read-only to everyone. Notifications sent by a transition are recorded on its
+    entry as ``recipients``.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        EDITED = "edited", _("Edited")
+        SUBMITTED = "submitted", _("Submitted for review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+        PUBLISHED_URGENTLY = "published_urgently", _("Published urgently")
+        URGENT_CONFIRMED = "urgent_confirmed", _("Urgent publication confirmed")
+        UNSCHEDULED = "unscheduled", _("Unscheduled")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        REMOVED = "removed", _("Removed")
+        NOTIFICATION_FAILED = "notification_failed", _("Notification failed")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), related_name="events", on_delete=models.PROTECT
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        related_name="article_events",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=Article.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=Article.Status.choices, blank=True)
+    comment = models.TextField(
+        _("comment"), blank=True, help_text=_("The comment, reason or explanation given.")
+    )
+    recipients = models.JSONField(
+        _("notified"), default=list, blank=True, help_text=_("Email addresses notified.")
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("history entry")
+        verbose_name_plural = _("article history")
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["article", "at"], name="articleevent_article_at_idx")]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.article_id} ({self.at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("History entries are append-only and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("History entries are append-only and cannot be deleted.")
+
+
+# Imported last: the workflow module uses the models above, and Article's transition
+# methods delegate to it.
+from . import workflow  # noqa: E402

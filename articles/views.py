@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
@@ -27,7 +29,28 @@ class ArticleListView(PublishedArticleMixin, ListView):
 
 class ArticleDetailView(PublishedArticleMixin, DetailView):
     def get_queryset(self):
-        return Article.objects.published().select_related("source").prefetch_related("districts")
+        # Published or withdrawn: a withdrawn story keeps its page under a notice.
+        return (
+            Article.objects.on_public_record()
+            .select_related("source")
+            .prefetch_related("districts")
+        )
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            return gone_or_404(request, kwargs["slug"])
+
+
+def gone_or_404(request, slug):
+    """A removed article's address: a permanent redirect to its replacement, or 410 Gone."""
+    removed = Article.objects.removed().filter(slug=slug).first()
+    if removed is None:
+        raise Http404
+    if removed.replacement_url:
+        return HttpResponsePermanentRedirect(removed.replacement_url)
+    return TemplateResponse(request, "410.html", status=410)
 
 
 class DistrictIndexView(ListView):

@@ -170,6 +170,17 @@ EMAIL_BACKEND = (
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend"
 )
+# SMTP for workflow notifications and invitations (used when debug is off).
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# A mail server that does not answer must not hold an editor's request for long.
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # django-ckeditor: the widget (articles.widgets.RichTextEditor) is attached only to the admin
 # article form. Its toolbar offers only markup that the body sanitiser (articles/sanitize.py)
@@ -226,6 +237,11 @@ NEWSROOM_COPYRIGHT = env(
 NEWSROOM_ICP_FILING = env("NEWSROOM_ICP_FILING", "津ICP备00000000号-1")
 NEWSROOM_PSB_FILING = env("NEWSROOM_PSB_FILING", "津公网安备 12000000000000号")
 NEWSROOM_HOME_STORIES = 10
+# The site's address, for links in emails sent outside a request (workflow notifications).
+NEWSROOM_SITE_URL = env("NEWSROOM_SITE_URL", "http://127.0.0.1:8000")
+# Nothing is published without a second person: the approver is neither the author nor
+# anyone who edited it since its last review. Off only for one-person newsrooms.
+NEWSROOM_TWO_PERSON_RULE = env_bool("NEWSROOM_TWO_PERSON_RULE", True)
 
 LOGGING = {
     "version": 1,

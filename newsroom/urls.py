@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
@@ -13,6 +14,17 @@ urlpatterns = [
     # Image uploads from the admin's rich-text editor (staff who may write articles only).
     path("admin/editor/upload/", uploads.editor_image_upload, name="editor_image_upload"),
     path("admin/editor/browse/", uploads.editor_image_browser, name="editor_image_browser"),
+    # Invited users set their own password through an emailed one-time link.
+    path(
+        "admin/set-password/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "admin/set-password/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
     path(

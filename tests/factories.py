@@ -9,17 +9,22 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import ExifTags, Image
 
+from articles import roles
 from articles.models import Article, District, Source
 
 _seq = itertools.count(1)
 
 
-def make_user(**overrides):
+def make_user(role=None, **overrides):
+    """A user; with ``role`` ("writer", "editor", "administrator"), a staff member in that group."""
     n = next(_seq)
-    fields = {"username": f"user{n}", "email": f"user{n}@example.invalid"}
+    fields = {"username": f"{role or 'user'}{n}", "email": f"{role or 'user'}{n}@example.invalid"}
     fields.update(overrides)
     password = fields.pop("password", "correct-horse-battery-staple")
-    return get_user_model().objects.create_user(password=password, **fields)
+    user = get_user_model().objects.create_user(password=password, **fields)
+    if role:
+        roles.assign_role(user, role)
+    return user
 
 
 def make_superuser(**overrides):
@@ -54,8 +59,15 @@ def make_article(districts=(), **overrides):
         fields["source"] = make_source()
     if "author" not in fields:
         fields["author"] = make_user()
-    if "published_at" not in fields and fields["status"] == Article.Status.PUBLISHED:
+    if "published_at" not in fields and fields["status"] in {
+        Article.Status.PUBLISHED,
+        Article.Status.WITHDRAWN,
+        Article.Status.REMOVED,
+    }:
         fields["published_at"] = timezone.now() - timedelta(hours=1)
+    if fields["status"] == Article.Status.WITHDRAWN:
+        fields.setdefault("withdrawn_at", timezone.now() - timedelta(minutes=5))
+        fields.setdefault("withdrawal_explanation", "Superseded by a newer announcement.")
     article = Article.objects.create(**fields)
     if districts:
         article.districts.set(districts)

@@ -1,5 +1,4 @@
 import pytest
-from django.utils import timezone
 
 from articles.models import Article, District, Source
 from tests.factories import make_article, make_district, make_source, make_superuser
@@ -23,9 +22,6 @@ def article_form(source, **overrides):
         "body": "<p>Walkers and cyclists get separate lanes.</p>",
         "source": source.pk,
         "source_url": "",
-        "status": Article.Status.DRAFT,
-        "published_at_0": "",
-        "published_at_1": "",
         "public_updated_at_0": "",
         "public_updated_at_1": "",
     }
@@ -82,8 +78,8 @@ def test_adding_an_article_sets_author_and_slug(admin_client):
     assert list(article.districts.all()) == [wuqing]
 
 
-def test_editor_can_publish_with_a_time(admin_client):
-    """Marking an article published with a publication time makes it public."""
+def test_article_form_cannot_set_status_or_publication_time(admin_client):
+    """Status and publication time are not form fields: posting them changes nothing."""
     response = admin_client.post(
         "/admin/articles/article/add/",
         article_form(
@@ -95,18 +91,8 @@ def test_editor_can_publish_with_a_time(admin_client):
     )
     assert response.status_code == 302
     article = Article.objects.get()
-    assert article.is_published()
-    assert timezone.localtime(article.published_at).hour == 9  # entered in Asia/Shanghai
-
-
-def test_published_without_time_is_a_form_error(admin_client):
-    """Publishing without a time is refused with a message and saves nothing."""
-    response = admin_client.post(
-        "/admin/articles/article/add/", article_form(make_source(), status="published")
-    )
-    assert response.status_code == 200
-    assert "needs a publication time" in response.content.decode()
-    assert not Article.objects.exists()
+    assert article.status == Article.Status.DRAFT
+    assert article.published_at is None
 
 
 def test_editing_keeps_the_original_author(admin_client):

@@ -11,7 +11,10 @@ from django.conf import settings
 from tests.browser import support
 from tests.factories import make_article, make_district, make_source, make_superuser
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 RICH_BODY = (
     "<h2>What changes</h2>"

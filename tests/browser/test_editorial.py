@@ -1,4 +1,4 @@
-"""The editorial desk in a real browser: CKEditor, autocomplete widgets, scheduling."""
+"""The editorial desk in a real browser: CKEditor, autocomplete widgets, the review loop."""
 
 import re
 import time
@@ -10,9 +10,12 @@ from django.utils import timezone
 from articles.models import Article
 from articles.sanitize import sanitize_html
 from tests.browser import support
-from tests.factories import make_article, make_district, make_source, make_superuser
+from tests.factories import make_article, make_district, make_source, make_superuser, make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def flatten_html(html):
@@ -84,27 +87,59 @@ def test_staff_writes_an_article_in_ckeditor(page):
     assert editable.locator("li").all_inner_texts() == ["Weijin Road", "Nanjing Road"]
 
 
-def test_scheduled_story_goes_public_at_its_time(page, new_page):
-    """
-    An editor publishes a draft for a time a few seconds ahead: readers' home page does
-    not show it before that time and shows it after, with nothing run in between.
-    """
-    lead = 6  # seconds between the save and the publication time
-    editor = make_superuser(password=support.PASSWORD)
-    article = make_article(title="Night market opens on the Hai River", status="draft")
+def workflow_button(page, action):
+    """Press the workflow panel's button for ``action`` (after filling its field, if any)."""
+    with page.expect_navigation():
+        page.locator(f'form[action$="/workflow/{action}/"] button[type=submit]').click()
 
-    support.login(page, editor.username, support.PASSWORD)
-    page.goto(f"/admin/articles/article/{article.pk}/change/")
-    page.select_option("#id_status", Article.Status.PUBLISHED)
+
+def test_review_loop_and_scheduled_go_live(page, new_page):
+    """
+    A writer submits a story; a different editor finds it awaiting review and requests
+    changes with a comment; the writer sees the comment, edits and resubmits; the editor
+    approves it for a time a few seconds ahead. Readers' home page does not show it before
+    that time and shows it after, with nothing run in between.
+    """
+    lead = 8  # seconds between the approval and the go-live time
+    writer = make_user(role="writer", password=support.PASSWORD)
+    editor = make_user(role="editor", password=support.PASSWORD)
+    article = make_article(
+        title="Night market opens on the Hai River", status="draft", author=writer
+    )
+    change_url = f"/admin/articles/article/{article.pk}/change/"
+
+    support.login(page, writer.username, support.PASSWORD)
+    page.goto(change_url)
+    workflow_button(page, "submit")
+    article.refresh_from_db()
+    assert article.status == Article.Status.IN_REVIEW
+
+    desk = new_page()
+    support.login(desk, editor.username, support.PASSWORD)
+    desk.goto("/admin/articles/article/?queue=review")
+    desk.get_by_role("link", name=article.title).click()
+    desk.fill('form[action$="/workflow/request_changes/"] textarea', "Add the opening hours.")
+    workflow_button(desk, "request_changes")
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+
+    page.goto(change_url)
+    assert "Add the opening hours." in page.locator(".workflow-panel__request").inner_text()
+    page.fill("#id_summary", "Stalls open from 6 pm to 11 pm every evening.")
+    support.admin_save(page, "_continue")
+    workflow_button(page, "submit")
+
+    desk.goto(change_url)
     when = timezone.localtime().replace(microsecond=0) + timedelta(seconds=lead)
-    page.fill("#id_published_at_0", when.strftime("%Y-%m-%d"))
-    page.fill("#id_published_at_1", when.strftime("%H:%M:%S"))
-    support.admin_save(page)
-
-    assert "was changed successfully" in page.locator(".messagelist").inner_text()
+    desk.fill(
+        'form[action$="/workflow/approve/"] input[name=approve-at]',
+        when.strftime("%Y-%m-%dT%H:%M:%S"),
+    )
+    workflow_button(desk, "approve")
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
     assert article.published_at == when
+    assert article.summary == "Stalls open from 6 pm to 11 pm every evening."
 
     reader = new_page()
     visits = []  # (time the page had loaded, whether it listed the story)
@@ -143,10 +178,6 @@ def test_markup_put_into_ckeditor_cannot_run_script_for_readers(page, new_page, 
         '<img src="https://tracker.example/pixel.gif" onerror="alert(4)" alt="">',
     )
     support.pick_autocomplete(page, "source", "Tianjin Water")
-    page.select_option("#id_status", Article.Status.PUBLISHED)
-    # The admin's own shortcuts fill in the current date and time.
-    page.click(".field-published_at .datetimeshortcuts a >> text=Today")
-    page.click(".field-published_at .datetimeshortcuts a >> text=Now")
     support.admin_save(page)
     assert "was added successfully" in page.locator(".messagelist").inner_text()
     # The editor itself showed the outside image to the writer (it cannot load here).
@@ -156,6 +187,10 @@ def test_markup_put_into_ckeditor_cannot_run_script_for_readers(page, new_page, 
     for fragment in ("alert", "onclick", "onerror", "javascript:", "<script", "tracker"):
         assert fragment not in article.body
     assert "Supply stops at 10:00." in article.body
+    # Publication goes through the workflow (tested above); here only the reader matters.
+    Article.objects.filter(pk=article.pk).update(
+        status=Article.Status.PUBLISHED, published_at=timezone.now()
+    )
 
     reader = new_page()
     dialogs = []

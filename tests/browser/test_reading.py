@@ -5,7 +5,10 @@ import pytest
 from tests.browser import support
 from tests.factories import make_article, make_district, make_source
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PHONE_WIDTH = support.PHONE["viewport"]["width"]
 

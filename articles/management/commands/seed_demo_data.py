@@ -10,15 +10,17 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import demo, demo_images
+from articles import demo, demo_images, roles
 from articles.images import clean_image
 from articles.management.progress import ProgressBar
-from articles.models import Article, District, Source
+from articles.models import Article, ArticleEvent, District, Source
 from articles.renditions import ensure_renditions
 from articles.sanitize import sanitize_html
 from articles.search import search_vector_for
 
 DEMO_AUTHOR = "newsdesk"
+# A second demo account approves the demo stories, so their history obeys the two-person rule.
+DEMO_EDITOR = "duty-editor"
 BATCH_SIZE = 2000
 
 
@@ -56,9 +58,10 @@ class Command(BaseCommand):
             raise CommandError("--articles must be zero or more.")
         with transaction.atomic():
             author = self.demo_author()
+            editor = self.demo_account(DEMO_EDITOR, "Duty", "Editor", roles.EDITOR)
             districts = self.seed_districts()
             sources = self.seed_sources()
-            created = self.seed_stories(author, districts, sources)
+            created = self.seed_stories(author, editor, districts, sources)
             self.seed_lead_images()
         self.stdout.write(
             f"Demo content: {len(districts)} districts, {len(sources)} sources, "
@@ -68,13 +71,19 @@ class Command(BaseCommand):
             self.generate(articles, author, list(districts.values()), list(sources.values()), seed)
 
     def demo_author(self):
+        return self.demo_account(DEMO_AUTHOR, "News", "Desk", roles.WRITER)
+
+    @staticmethod
+    def demo_account(username, first_name, last_name, role):
+        """An inactive account that cannot log in: it only signs the demo history."""
         user, created = get_user_model().objects.get_or_create(
-            username=DEMO_AUTHOR,
-            defaults={"first_name": "News", "last_name": "Desk", "is_active": False},
+            username=username,
+            defaults={"first_name": first_name, "last_name": last_name, "is_active": False},
         )
         if created:
             user.set_unusable_password()
             user.save(update_fields=["password"])
+            roles.assign_role(user, role)
         return user
 
     def seed_districts(self):
@@ -95,13 +104,13 @@ class Command(BaseCommand):
             sources[source.slug] = source
         return sources
 
-    def seed_stories(self, author, districts, sources):
+    def seed_stories(self, author, editor, districts, sources):
         now = timezone.now()
         created = 0
         for story in demo.STORIES:
             if Article.objects.filter(slug=story["slug"]).exists():
                 continue
-            status, published_at = self.story_state(story, now)
+            state = self.story_state(story, now)
             article = Article.objects.create(
                 slug=story["slug"],
                 title=story["title"],
@@ -110,10 +119,10 @@ class Command(BaseCommand):
                 source=sources[story["source"]],
                 source_url=story.get("source_url", ""),
                 author=author,
-                status=status,
-                published_at=published_at,
+                **state,
             )
             article.districts.set([districts[slug] for slug in story["districts"]])
+            self.seed_history(article, story, author, editor, now)
             created += 1
         return created
 
@@ -135,12 +144,71 @@ class Command(BaseCommand):
 
     @staticmethod
     def story_state(story, now):
+        """The workflow fields of a demo story in its state."""
         state = story["state"]
         if "published" in story:
-            return Article.Status.PUBLISHED, datetime.fromisoformat(story["published"])
-        if state in {"published", "scheduled"}:
-            return Article.Status.PUBLISHED, now - timedelta(days=story["days_ago"], hours=2)
-        return Article.Status(state), None
+            return {
+                "status": Article.Status.PUBLISHED,
+                "published_at": datetime.fromisoformat(story["published"]),
+            }
+        if state in {"draft", "in_review"}:
+            return {"status": Article.Status(state)}
+        published_at = now - timedelta(days=story["days_ago"], hours=2)
+        fields = {"status": Article.Status.PUBLISHED, "published_at": published_at}
+        if state == "urgent":
+            fields["urgent_unconfirmed"] = True
+        elif state == "withdrawn":
+            fields.update(
+                status=Article.Status.WITHDRAWN,
+                withdrawn_at=now - timedelta(days=story["withdrawn_days_ago"]),
+                withdrawal_explanation=story["withdrawal_explanation"],
+            )
+        return fields
+
+    @staticmethod
+    def seed_history(article, story, author, editor, now):
+        """The history entries that would have led to the story's state."""
+        Status, Action = Article.Status, ArticleEvent.Action
+        go_live = article.published_at or now
+        start = min(go_live, now) - timedelta(days=1)
+        entries = [(author, start, Action.CREATED, "", Status.DRAFT, "")]
+        if article.status != Status.DRAFT:
+            entries.append(
+                (
+                    author,
+                    start + timedelta(hours=2),
+                    Action.SUBMITTED,
+                    Status.DRAFT,
+                    Status.IN_REVIEW,
+                    "",
+                )
+            )
+        if story["state"] == "urgent":
+            entries[-1:] = [
+                (editor, go_live, Action.PUBLISHED_URGENTLY, Status.DRAFT, Status.PUBLISHED, story["urgent_reason"])
+            ]  # fmt: skip
+        elif article.published_at:
+            approved_at = min(go_live, start + timedelta(hours=4))
+            entries.append(
+                (editor, approved_at, Action.APPROVED, Status.IN_REVIEW, Status.PUBLISHED, "")
+            )
+        if article.status == Status.WITHDRAWN:
+            entries.append(
+                (editor, article.withdrawn_at, Action.WITHDRAWN, Status.PUBLISHED, Status.WITHDRAWN,
+                 article.withdrawal_explanation)
+            )  # fmt: skip
+        ArticleEvent.objects.bulk_create(
+            ArticleEvent(
+                article=article,
+                actor=actor,
+                at=at,
+                action=action,
+                from_status=from_status,
+                to_status=to_status,
+                comment=comment,
+            )  # fmt: skip
+            for actor, at, action, from_status, to_status, comment in entries
+        )
 
     def generate(self, count, author, districts, sources, seed):
         rng = random.Random(seed)

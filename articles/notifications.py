@@ -1,0 +1,92 @@
+"""
+Email notifications sent by workflow transitions.
+
+Each message goes to one person, so a failure is known per recipient; the caller records
+who was actually told on the article's history.
+"""
+
+import logging
+import smtplib
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+logger = logging.getLogger(__name__)
+
+
+def editors(exclude=None):
+    """Active people who review articles (they hold ``approve_article``), except ``exclude``."""
+    # Named backend: with_perm() refuses to guess when several are configured.
+    users = (
+        get_user_model()
+        .objects.with_perm(
+            "articles.approve_article", backend="django.contrib.auth.backends.ModelBackend"
+        )
+        .order_by("pk")
+    )
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    return list(users)
+
+
+def admin_url(article):
+    base = settings.NEWSROOM_SITE_URL.rstrip("/")
+    return base + reverse("admin:articles_article_change", args=[article.pk])
+
+
+def send(template, users, article, **context):
+    """
+    Send ``emails/<template>.txt`` (subject from ``emails/<template>_subject.txt``) to each
+    user with an email address. Returns ``(sent, failed)`` lists of addresses.
+    """
+    addresses = []
+    for user in users:
+        if user.email and user.is_active and user.email not in addresses:
+            addresses.append(user.email)
+    if not addresses:
+        return [], []
+    context.update(
+        article=article,
+        site_name=settings.NEWSROOM_SITE_NAME,
+        admin_url=admin_url(article),
+    )
+    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+    body = render_to_string(f"emails/{template}.txt", context)
+    sent, failed = [], []
+    connection = get_connection()
+    for address in addresses:
+        message = EmailMessage(subject, body, to=[address], connection=connection)
+        try:
+            message.send()
+        except (smtplib.SMTPException, OSError):
+            logger.exception("Could not email %s about article %s", address, article.pk)
+            failed.append(address)
+        else:
+            sent.append(address)
+    return sent, failed
+
+
+def send_invitation(user, base_url, invited_by=None):
+    """Email ``user`` a one-time link to set their password. Returns True when sent."""
+    from .roles import role_of, set_password_path
+
+    context = {
+        "user": user,
+        "invited_by": invited_by,
+        "role": role_of(user),
+        "site_name": settings.NEWSROOM_SITE_NAME,
+        "link": base_url.rstrip("/") + set_password_path(user),
+        "login_url": base_url.rstrip("/") + reverse("admin:index"),
+        "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+    }
+    subject = " ".join(render_to_string("emails/invitation_subject.txt", context).split())
+    body = render_to_string("emails/invitation.txt", context)
+    try:
+        EmailMessage(subject, body, to=[user.email]).send()
+    except (smtplib.SMTPException, OSError):
+        logger.exception("Could not email an invitation to %s", user.email)
+        return False
+    return True

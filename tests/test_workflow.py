@@ -1,0 +1,487 @@
+"""The workflow transitions as model methods: rules, side effects, refusals, history."""
+
+import smtplib
+import threading
+import time
+from datetime import UTC, timedelta
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from articles import notifications, workflow
+from articles.models import Article, ArticleEvent
+from articles.workflow import WorkflowError
+from tests.factories import make_article, make_superuser, make_user
+
+pytestmark = pytest.mark.django_db
+
+Status = Article.Status
+Action = ArticleEvent.Action
+
+
+@pytest.fixture
+def people(db):
+    return {
+        "writer": make_user(role="writer"),
+        "editor": make_user(role="editor"),
+        "other_editor": make_user(role="editor"),
+        "administrator": make_user(role="administrator"),
+    }
+
+
+def snapshot(article):
+    """Everything a refusal must leave as it was: the row and its history."""
+    row = Article.objects.filter(pk=article.pk).values().get()
+    events = list(ArticleEvent.objects.filter(article_id=article.pk).values())
+    return row, events
+
+
+def assert_refused(article, call, code, mailoutbox):
+    before = snapshot(article)
+    with pytest.raises(WorkflowError) as caught:
+        call()
+    assert caught.value.code == code, caught.value.message
+    assert str(caught.value)
+    assert snapshot(article) == before
+    assert mailoutbox == []
+    return caught.value
+
+
+def in_review(author, **fields):
+    return make_article(author=author, status=Status.IN_REVIEW, **fields)
+
+
+def test_submit_moves_a_draft_to_review_and_emails_the_editors(people, mailoutbox):
+    """Submitting tells every active editor (not the submitter) and records who was told."""
+    article = make_article(author=people["writer"], status=Status.DRAFT)
+    make_user(role="editor", is_active=False)  # deactivated: not told
+    make_user(role="editor", email="")  # no address: cannot be told
+    event = article.submit(people["writer"])
+    article.refresh_from_db()
+    assert article.status == Status.IN_REVIEW
+    assert (event.actor, event.action, event.from_status, event.to_status) == (
+        people["writer"], Action.SUBMITTED, Status.DRAFT, Status.IN_REVIEW
+    )  # fmt: skip
+    told = {people[name].email for name in ("editor", "other_editor", "administrator")}
+    assert {m.to[0] for m in mailoutbox} == told
+    assert all(len(m.to) == 1 for m in mailoutbox)
+    assert set(event.recipients) == told
+    assert article.title in mailoutbox[0].subject
+    assert f"/admin/articles/article/{article.pk}/change/" in mailoutbox[0].body
+
+
+def test_a_writer_cannot_submit_someone_elses_draft(people, mailoutbox):
+    article = make_article(status=Status.DRAFT, author=make_user(role="writer"))
+    assert_refused(article, lambda: article.submit(people["writer"]), "forbidden", mailoutbox)
+
+
+def test_request_changes_needs_a_comment_and_tells_the_author(people, mailoutbox):
+    """The comment is required; the author gets it by email and the article is a draft again."""
+    article = in_review(people["writer"])
+    for blank in ["", "   ", None]:
+        assert_refused(
+            article,
+            lambda blank=blank: article.request_changes(people["editor"], blank),
+            "invalid",
+            mailoutbox,
+        )
+    event = article.request_changes(people["editor"], "  Add the opening hours.  ")
+    article.refresh_from_db()
+    assert article.status == Status.DRAFT
+    assert event.comment == "Add the opening hours."
+    assert [m.to for m in mailoutbox] == [[people["writer"].email]]
+    assert "Add the opening hours." in mailoutbox[0].body
+    assert event.recipients == [people["writer"].email]
+
+
+def test_approve_now_publishes_and_tells_the_author_the_go_live_time(people, mailoutbox):
+    article = in_review(people["writer"])
+    article.approve(people["editor"])
+    article.refresh_from_db()
+    assert article.is_published()
+    assert article.public_updated_at == article.published_at
+    local = timezone.localtime(article.published_at)
+    assert [m.to for m in mailoutbox] == [[people["writer"].email]]
+    assert f"{local:%Y-%m-%d %H:%M} (Asia/Shanghai, UTC+8)" in mailoutbox[0].body
+    assert "went live" in mailoutbox[0].body
+
+
+def test_approve_at_a_future_time_schedules_and_goes_live_by_the_clock_alone(people, mailoutbox):
+    """A scheduled article is public once its time has come, with nothing run in between."""
+    at = timezone.now() + timedelta(days=2)
+    article = in_review(people["writer"])
+    event = article.approve(people["editor"], at=at)
+    article.refresh_from_db()
+    assert article.is_scheduled() and not article.is_published()
+    assert article.published_at == at
+    assert "Scheduled for" in event.comment
+    assert "goes live at" in mailoutbox[0].body
+    assert not Article.objects.published().filter(pk=article.pk).exists()
+    later = at + timedelta(seconds=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert Article.objects.published().filter(pk=article.pk).exists()
+        assert Article.objects.get(pk=article.pk).is_published()
+
+
+def test_approve_takes_a_naive_time_as_newsroom_time(people):
+    article = in_review(people["writer"])
+    article.approve(people["editor"], at=timezone.datetime(2099, 1, 2, 9, 30))
+    article.refresh_from_db()
+    assert timezone.localtime(article.published_at).hour == 9
+    assert article.published_at.astimezone(UTC).hour == 1
+
+
+def test_approve_refuses_a_time_that_has_passed(people, mailoutbox):
+    article = in_review(people["writer"])
+    error = assert_refused(
+        article,
+        lambda: article.approve(people["editor"], at=timezone.now() - timedelta(hours=1)),
+        "invalid",
+        mailoutbox,
+    )
+    assert "passed" in error.message
+
+
+def test_approve_refuses_an_article_not_in_review(people, mailoutbox):
+    for status in [Status.DRAFT, Status.PUBLISHED, Status.WITHDRAWN, Status.REMOVED]:
+        article = make_article(author=people["writer"], status=status)
+        assert_refused(article, lambda a=article: a.approve(people["editor"]), "state", mailoutbox)
+
+
+def test_two_person_rule_refuses_the_author(people, mailoutbox):
+    """An editor cannot approve their own article."""
+    article = in_review(people["editor"])
+    error = assert_refused(
+        article, lambda: article.approve(people["editor"]), "forbidden", mailoutbox
+    )
+    assert "two-person rule" in error.message
+    article.approve(people["other_editor"])
+    assert Article.objects.get(pk=article.pk).is_published()
+
+
+def test_two_person_rule_refuses_whoever_edited_since_submission(people, mailoutbox):
+    article = in_review(people["writer"])
+    before = workflow.content_snapshot(article)
+    article.title = "Edited by the editor"
+    article.save()
+    workflow.record_edit(article, people["editor"], before)
+    assert_refused(article, lambda: article.approve(people["editor"]), "forbidden", mailoutbox)
+    article.approve(people["other_editor"])
+    assert Article.objects.get(pk=article.pk).is_published()
+
+
+def test_saving_without_changes_does_not_count_as_an_edit(people):
+    article = in_review(people["writer"])
+    before = workflow.content_snapshot(article)
+    article.save()
+    assert workflow.record_edit(article, people["editor"], before) is None
+    article.approve(people["editor"])
+
+
+def test_edits_count_until_the_content_is_next_approved(people):
+    """An edit before a round of changes still disqualifies; one approved since does not."""
+    article = in_review(people["writer"])
+    workflow.record_edit(article, people["editor"], {})
+    article.request_changes(people["other_editor"], "Shorter, please.")
+    article.submit(people["writer"])
+    with pytest.raises(WorkflowError):
+        article.approve(people["editor"])
+    article.approve(people["other_editor"], at=timezone.now() + timedelta(days=1))
+    # The editor's edit was reviewed in that approval; a new round may be theirs to review.
+    article.unschedule(people["other_editor"])
+    workflow.record_edit(article, people["writer"], {})
+    article.submit(people["writer"])
+    article.approve(people["editor"])
+    assert Article.objects.get(pk=article.pk).is_published()
+
+
+def test_two_person_rule_can_be_switched_off(people, settings):
+    settings.NEWSROOM_TWO_PERSON_RULE = False
+    article = in_review(people["editor"])
+    article.approve(people["editor"])
+    assert Article.objects.get(pk=article.pk).is_published()
+
+
+def test_superusers_are_bound_by_the_two_person_rule(mailoutbox):
+    chief = make_superuser()
+    article = in_review(chief)
+    assert_refused(article, lambda: article.approve(chief), "forbidden", mailoutbox)
+
+
+def test_writers_cannot_approve_or_take_any_editor_transition(people, mailoutbox):
+    writer = people["writer"]
+    cases = [
+        (in_review(writer), lambda a: a.approve(writer)),
+        (in_review(writer), lambda a: a.request_changes(writer, "x")),
+        (make_article(author=writer, status=Status.DRAFT), lambda a: a.publish_urgently(writer, "x")),
+        (make_article(author=writer), lambda a: a.withdraw(writer, "x")),
+        (make_article(author=writer), lambda a: a.remove(writer)),
+        (
+            make_article(author=writer, published_at=timezone.now() + timedelta(days=1)),
+            lambda a: a.unschedule(writer),
+        ),
+    ]  # fmt: skip
+    for article, call in cases:
+        assert_refused(article, lambda a=article, c=call: c(a), "forbidden", mailoutbox)
+
+
+def test_publish_urgently_needs_a_reason_and_awaits_another_editor(people, mailoutbox):
+    article = make_article(author=people["writer"], status=Status.DRAFT)
+    assert_refused(
+        article, lambda: article.publish_urgently(people["editor"], " "), "invalid", mailoutbox
+    )
+    event = article.publish_urgently(people["editor"], "Road closed now.")
+    article.refresh_from_db()
+    assert article.is_published() and article.urgent_unconfirmed
+    assert event.comment == "Road closed now."
+    assert list(Article.objects.urgent_unconfirmed()) == [article]
+    assert "needs review" in article.workflow_label()
+    told = {m.to[0] for m in mailoutbox}
+    assert told == {
+        people["writer"].email, people["other_editor"].email, people["administrator"].email
+    }  # fmt: skip
+    assert set(event.recipients) == told
+
+
+def test_confirm_urgent_needs_someone_other_than_publisher_and_author(people, mailoutbox):
+    article = make_article(author=people["other_editor"], status=Status.IN_REVIEW)
+    article.publish_urgently(people["editor"], "Now.")
+    mailoutbox.clear()
+    for person in ("editor", "other_editor"):
+        assert_refused(
+            article, lambda p=person: article.confirm_urgent(people[p]), "forbidden", mailoutbox
+        )
+    assert_refused(
+        article, lambda: article.confirm_urgent(people["writer"]), "forbidden", mailoutbox
+    )
+    event = article.confirm_urgent(people["administrator"])
+    article.refresh_from_db()
+    assert not article.urgent_unconfirmed and article.is_published()
+    assert (event.from_status, event.to_status) == (Status.PUBLISHED, Status.PUBLISHED)
+    assert not Article.objects.urgent_unconfirmed().exists()
+    assert_refused(
+        article, lambda: article.confirm_urgent(people["administrator"]), "state", mailoutbox
+    )
+
+
+def test_unschedule_returns_a_scheduled_article_to_draft(people, mailoutbox):
+    article = in_review(people["writer"])
+    article.approve(people["editor"], at=timezone.now() + timedelta(hours=3))
+    article.unschedule(people["editor"])
+    article.refresh_from_db()
+    assert article.status == Status.DRAFT
+    assert article.published_at is None and article.public_updated_at is None
+    live = make_article(author=people["writer"])
+    error = assert_refused(live, lambda: live.unschedule(people["editor"]), "state", [])
+    assert "withdraw" in error.message
+
+
+def test_withdraw_needs_an_explanation_and_keeps_the_page(people, mailoutbox):
+    article = make_article(author=people["writer"])
+    assert_refused(article, lambda: article.withdraw(people["editor"], ""), "invalid", mailoutbox)
+    article.withdraw(people["editor"], "Superseded by the 3 May notice.")
+    article.refresh_from_db()
+    assert article.status == Status.WITHDRAWN
+    assert article.withdrawal_explanation == "Superseded by the 3 May notice."
+    assert article.withdrawn_at is not None
+    assert not Article.objects.published().filter(pk=article.pk).exists()
+    assert Article.objects.on_public_record().filter(pk=article.pk).exists()
+    assert [m.to for m in mailoutbox] == [[people["writer"].email]]
+    assert "Superseded by the 3 May notice." in mailoutbox[0].body
+
+
+def test_withdraw_and_remove_refuse_a_scheduled_article(people, mailoutbox):
+    article = make_article(author=people["writer"], published_at=timezone.now() + timedelta(days=1))
+    for call in (
+        lambda: article.withdraw(people["editor"], "x"),
+        lambda: article.remove(people["editor"]),
+    ):
+        error = assert_refused(article, call, "state", mailoutbox)
+        assert "unschedule" in error.message
+
+
+def test_remove_from_published_or_withdrawn(people):
+    published = make_article(author=people["writer"])
+    withdrawn = make_article(author=people["writer"], status=Status.WITHDRAWN)
+    event = published.remove(people["editor"])
+    withdrawn.remove(
+        people["editor"], replacement_url="https://example.gov.cn/new", comment="Wrong figures."
+    )
+    assert Article.objects.get(pk=published.pk).status == Status.REMOVED
+    assert "410" in event.comment
+    withdrawn.refresh_from_db()
+    assert (withdrawn.status, withdrawn.replacement_url) == (
+        Status.REMOVED,
+        "https://example.gov.cn/new",
+    )
+    assert "Wrong figures." in withdrawn.events.last().comment
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "//evil.example/x", "ftp://example.com/", "not a url", "/a b"]
+)
+def test_remove_refuses_a_bad_replacement_url(people, mailoutbox, url):
+    article = make_article(author=people["writer"])
+    assert_refused(
+        article,
+        lambda: article.remove(people["editor"], replacement_url=url),
+        "invalid",
+        mailoutbox,
+    )
+
+
+def test_remove_refuses_the_articles_own_address(people, mailoutbox):
+    article = make_article(author=people["writer"])
+    assert_refused(
+        article,
+        lambda: article.remove(people["editor"], replacement_url=article.get_absolute_url()),
+        "invalid",
+        mailoutbox,
+    )
+
+
+def test_remove_accepts_a_path_on_this_site(people):
+    article = make_article(author=people["writer"])
+    article.remove(people["editor"], replacement_url="/articles/corrected-story/")
+    assert Article.objects.get(pk=article.pk).replacement_url == "/articles/corrected-story/"
+
+
+def test_a_stale_copy_is_checked_against_the_current_row(people, mailoutbox):
+    """Two editors acting on the same state: the second finds it changed and is refused."""
+    first = in_review(people["writer"])
+    second = Article.objects.get(pk=first.pk)
+    first.approve(people["editor"])
+    mailoutbox.clear()
+    assert_refused(second, lambda: second.approve(people["other_editor"]), "state", mailoutbox)
+    assert ArticleEvent.objects.filter(article=first, action=Action.APPROVED).count() == 1
+
+
+def test_expecting_refuses_a_stale_token(people, mailoutbox):
+    article = in_review(people["writer"])
+    token = article.workflow_token()
+    Article.objects.get(pk=article.pk).save()  # someone else saved meanwhile
+    before = snapshot(article)
+    with pytest.raises(WorkflowError) as caught:
+        with workflow.expecting(article, token):
+            article.approve(people["editor"])
+    assert caught.value.code == "stale"
+    assert snapshot(article) == before
+    fresh = Article.objects.get(pk=article.pk)
+    with workflow.expecting(fresh, fresh.workflow_token()):
+        fresh.approve(people["editor"])
+
+
+def test_history_entries_are_append_only(people):
+    article = make_article(author=people["writer"], status=Status.DRAFT)
+    event = article.submit(people["writer"])
+    event.comment = "rewritten"
+    with pytest.raises(ValueError, match="append-only"):
+        event.save()
+    with pytest.raises(ValueError, match="append-only"):
+        event.delete()
+    assert ArticleEvent.objects.get(pk=event.pk).comment == ""
+
+
+def test_a_failed_notification_is_recorded_and_does_not_block_the_transition(people, mailoutbox):
+    article = make_article(author=people["writer"], status=Status.DRAFT)
+    failing = people["editor"].email
+    real_send = notifications.EmailMessage.send
+
+    def send(message, *args, **kwargs):
+        if message.to == [failing]:
+            raise smtplib.SMTPRecipientsRefused({failing: (550, b"no")})
+        return real_send(message, *args, **kwargs)
+
+    with mock.patch.object(notifications.EmailMessage, "send", send):
+        event = article.submit(people["writer"])
+    assert Article.objects.get(pk=article.pk).status == Status.IN_REVIEW
+    assert failing not in event.recipients
+    assert set(event.recipients) == {m.to[0] for m in mailoutbox}
+    failure = ArticleEvent.objects.get(article=article, action=Action.NOTIFICATION_FAILED)
+    assert failure.recipients == [failing]
+
+
+def test_available_transitions_follow_the_role(people):
+    writer, editor = people["writer"], people["editor"]
+    draft = make_article(author=writer, status=Status.DRAFT)
+    assert [t.name for t in draft.available_transitions(writer)] == ["submit"]
+    assert [t.name for t in draft.available_transitions(editor)] == ["submit", "publish_urgently"]
+    review = in_review(writer)
+    assert review.available_transitions(writer) == []
+    assert [t.name for t in review.available_transitions(editor)] == [
+        "approve", "request_changes", "publish_urgently"
+    ]  # fmt: skip
+
+
+def test_edit_rules_on_the_model(people):
+    """Writers edit only their own drafts; nobody edits withdrawn or removed articles."""
+    writer, editor = people["writer"], people["editor"]
+    assert make_article(author=writer, status=Status.DRAFT).is_editable_by(writer)
+    assert not make_article(author=writer, status=Status.IN_REVIEW).is_editable_by(writer)
+    assert not make_article(status=Status.DRAFT).is_editable_by(writer)
+    assert make_article(status=Status.IN_REVIEW).is_editable_by(editor)
+    assert make_article().is_editable_by(editor)
+    assert not make_article(status=Status.WITHDRAWN).is_editable_by(editor)
+    assert not make_article(status=Status.REMOVED).is_editable_by(make_superuser())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_editors_approving_at_once_publish_once():
+    """The row lock serialises two approvals: one wins, the other is refused."""
+    writer = make_user(role="writer")
+    editors = [make_user(role="editor"), make_user(role="editor")]
+    article = make_article(author=writer, status=Status.IN_REVIEW)
+    real_send = notifications.send
+
+    def slow_send(*args, **kwargs):
+        time.sleep(0.5)  # holds the row lock while the other editor tries
+        return real_send(*args, **kwargs)
+
+    results = []
+
+    def approve(editor):
+        from django.db import connections
+
+        try:
+            Article.objects.get(pk=article.pk).approve(editor)
+            results.append("approved")
+        except WorkflowError as error:
+            results.append(error.code)
+        finally:
+            connections.close_all()
+
+    with mock.patch.object(notifications, "send", slow_send):
+        threads = [threading.Thread(target=approve, args=(e,)) for e in editors]
+        threads[0].start()
+        time.sleep(0.1)
+        threads[1].start()
+        for thread in threads:
+            thread.join(10)
+    assert sorted(results) == ["approved", "state"]
+    assert ArticleEvent.objects.filter(article=article, action=Action.APPROVED).count() == 1
+
+
+def test_workflow_settings_come_from_the_environment():
+    """The two-person rule and SMTP are configured by environment variables."""
+    from tests.test_project import settings_in_subprocess
+
+    code = (
+        "print(settings.NEWSROOM_TWO_PERSON_RULE, settings.EMAIL_HOST, settings.EMAIL_PORT, "
+        "settings.EMAIL_USE_TLS, settings.DEFAULT_FROM_EMAIL, settings.NEWSROOM_SITE_URL)"
+    )
+    default = settings_in_subprocess(code, DJANGO_SECRET_KEY="k").stdout.split()
+    assert default == [
+        "True", "localhost", "25", "False", "newsroom@localhost", "http://127.0.0.1:8000"
+    ]  # fmt: skip
+    custom = settings_in_subprocess(
+        code, DJANGO_SECRET_KEY="k", NEWSROOM_TWO_PERSON_RULE="0",
+        EMAIL_HOST="smtp.example.gov.cn", EMAIL_PORT="587", EMAIL_USE_TLS="1",
+        DEFAULT_FROM_EMAIL="news@example.gov.cn", NEWSROOM_SITE_URL="https://news.example.gov.cn",
+    ).stdout.split()  # fmt: skip
+    assert custom == [
+        "False", "smtp.example.gov.cn", "587", "True", "news@example.gov.cn",
+        "https://news.example.gov.cn",
+    ]  # fmt: skip
