@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test.utils import override_settings
 
@@ -15,3 +16,11 @@ def test_environment(tmp_path_factory):
     ):
         call_command("collectstatic", interactive=False, verbosity=0)
         yield
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: site settings and alert banners are cached."""
+    cache.clear()
+    yield
+    cache.clear()

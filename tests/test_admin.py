@@ -21,6 +21,7 @@ def article_form(source, **overrides):
         "slug": "",
         "summary": "Six kilometres of path.",
         "body": "<p>Walkers and cyclists get separate lanes.</p>",
+        "language": "en",
         "source": source.pk,
         "source_url": "",
         "status": Article.Status.DRAFT,

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 
 from articles import demo
 from articles.management.progress import ProgressBar
-from articles.models import Article, District, Source
+from articles.models import AlertBanner, Article, District, Source
 from articles.sanitize import sanitize_html
 
 DEMO_AUTHOR = "newsdesk"
@@ -55,6 +55,7 @@ class Command(BaseCommand):
             districts = self.seed_districts()
             sources = self.seed_sources()
             created = self.seed_stories(author, districts, sources)
+            AlertBanner.objects.get_or_create(message=demo.DEMO_NOTICE)
         self.stdout.write(
             f"Demo content: {len(districts)} districts, {len(sources)} sources, "
             f"{created} new stories ({len(demo.STORIES) - created} already there)."
@@ -104,6 +105,8 @@ class Command(BaseCommand):
                 body="".join(f"<p>{paragraph}</p>" for paragraph in story["body"]),
                 source=sources[story["source"]],
                 source_url=story.get("source_url", ""),
+                language=story.get("language", "en"),
+                featured=story.get("featured", False),
                 author=author,
                 status=status,
                 published_at=published_at,
@@ -165,6 +168,7 @@ class Command(BaseCommand):
             # Generated text, but sanitised all the same: every write path goes through it.
             body=sanitize_html("".join(f"<p>{s}</p>" for s in sentences)),
             source=rng.choice(sources),
+            language="zh-hans" if chinese else "en",
             author=author,
             status=Article.Status.DRAFT if draft else Article.Status.PUBLISHED,
             published_at=None if draft else published_at,
