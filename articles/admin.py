@@ -195,7 +195,10 @@ class AlertBannerAdmin(NewsroomAdmin):
         ended = 0
         # One by one through save(), so each banner's cached copy is dropped.
         for banner in queryset.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now)):
-            banner.ends_at = max(now, banner.starts_at + timedelta(seconds=1))
+            if banner.starts_at >= now:
+                # Not started yet: ending it cancels it, and the end must follow the start.
+                banner.starts_at = now - timedelta(microseconds=1)
+            banner.ends_at = now
             banner.save()
             ended += 1
         self.message_user(

@@ -533,8 +533,12 @@ class AlertBanner(models.Model):
     )
     dismissible = models.BooleanField(
         _("visitors may dismiss it"),
-        default=True,
-        help_text=_("Emergency banners can never be dismissed."),
+        # Off by default, so every severity, emergencies included, publishes as it stands.
+        default=False,
+        help_text=_(
+            "Lets a visitor hide the notice until it is edited. Emergency banners can never "
+            "be dismissed."
+        ),
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('severity', models.CharField(choices=[('info', 'Information'), ('warning', 'Warning'), ('emergency', 'Emergency')], default='info', max_length=20, verbose_name='severity')),
                 ('starts_at', models.DateTimeField(default=django.utils.timezone.now, help_text='Shown from this time (Asia/Shanghai). Leave as it is to show it now.', verbose_name='starts')),
                 ('ends_at', models.DateTimeField(blank=True, help_text='Hidden from this time. Leave blank to show it until it is ended.', null=True, verbose_name='ends')),
-                ('dismissible', models.BooleanField(default=True, help_text='Emergency banners can never be dismissed.', verbose_name='visitors may dismiss it')),
+                ('dismissible', models.BooleanField(default=False, help_text='Lets a visitor hide the notice until it is edited. Emergency banners can never be dismissed.', verbose_name='visitors may dismiss it')),
                 ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last saved')),

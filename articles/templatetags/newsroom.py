@@ -5,6 +5,7 @@ import json
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import to_locale
@@ -73,8 +74,8 @@ def article_structured_data(context, article):
         "headline": article.title[:110],
         "description": article.summary,
         "inLanguage": bcp47(article.language),
-        "datePublished": article.published_at,
-        "dateModified": article.updated_on,
+        "datePublished": timezone.localtime(article.published_at).isoformat(),
+        "dateModified": timezone.localtime(article.updated_on).isoformat(),
         "image": [share_image_url(context, article)],
         "publisher": {
             "@type": "GovernmentOrganization",

@@ -55,7 +55,9 @@ class Command(BaseCommand):
             districts = self.seed_districts()
             sources = self.seed_sources()
             created = self.seed_stories(author, districts, sources)
-            AlertBanner.objects.get_or_create(message=demo.DEMO_NOTICE)
+            AlertBanner.objects.get_or_create(
+                message=demo.DEMO_NOTICE, defaults={"dismissible": True}
+            )
         self.stdout.write(
             f"Demo content: {len(districts)} districts, {len(sources)} sources, "
             f"{created} new stories ({len(demo.STORIES) - created} already there)."
