@@ -311,10 +311,12 @@ class Article(models.Model):
         return candidate
 
 
-# Saves drop the cached copies at once; the timeout only bounds the life of a copy that a
-# write outside the models (raw SQL, a restored backup) left behind. Cache keys end in a
-# number to bump when a cached model's fields change, so old pickles are never read.
-CACHE_TIMEOUT = 60 * 60
+# Saves drop the cached copies at once in the shared cache (REDIS_URL). The timeout bounds
+# how long anything else can show an old copy: another process's local-memory cache when no
+# shared cache is configured, or a write that bypassed the models (raw SQL, a restored
+# backup). Cache keys end in a number to bump when a cached model's fields change, so an
+# old pickle is never read.
+CACHE_TIMEOUT = 60
 
 
 def _forget_cached(key):
