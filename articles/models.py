@@ -245,6 +245,12 @@ class Article(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "-published_at", "-id"], name="article_status_pub_idx"),
+            # The home page's featured stories: few rows, found without scanning the rest.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(featured=True),
+                name="article_featured_idx",
+            ),
         ]
 
     def __str__(self):

@@ -68,6 +68,14 @@ def test_switcher_works_without_a_csrf_token_but_refuses_foreign_sites():
         "/i18n/setlang/", {"language": "zh-hans", "next": "/"}, HTTP_ORIGIN="https://evil.example"
     )
     assert foreign.status_code == 403 and settings.LANGUAGE_COOKIE_NAME not in foreign.cookies
+    lookalike = Client().post(
+        "/i18n/setlang/", {"language": "zh-hans"}, HTTP_ORIGIN="http://testserver.evil.example"
+    )
+    assert lookalike.status_code == 403
+    behind_tls_proxy = Client().post(
+        "/i18n/setlang/", {"language": "zh-hans", "next": "/"}, HTTP_ORIGIN="https://testserver"
+    )
+    assert behind_tls_proxy.status_code == 302
     assert Client().get("/i18n/setlang/").status_code == 405
 
 

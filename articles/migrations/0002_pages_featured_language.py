@@ -21,4 +21,8 @@ class Migration(migrations.Migration):
             name='language',
             field=models.CharField(choices=articles.models.language_choices, default=articles.models.default_language, help_text='The language the story is written in; browsers and screen readers use it.', max_length=10, verbose_name='language'),
         ),
+        migrations.AddIndex(
+            model_name='article',
+            index=models.Index(condition=models.Q(('featured', True)), fields=['-published_at', '-id'], name='article_featured_idx'),
+        ),
     ]
