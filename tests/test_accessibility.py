@@ -53,6 +53,7 @@ def test_landmarks_and_skip_link(client, pages):
 
 
 def test_headings_start_at_one_h1_and_never_skip_a_level(client, pages):
+    """Each page has one h1, first, and headings never skip a level."""
     for url in pages:
         levels = [level for level, _ in headings(parse(client.get(url).content))]
         assert levels.count(1) == 1 and levels[0] == 1, (url, levels)
@@ -85,6 +86,7 @@ def test_images_have_alt_text_and_size(client, pages):
 
 
 def test_lang_is_set_and_valid(client, pages):
+    """Every lang attribute is a valid BCP 47 tag (zh-Hans, en)."""
     for url in pages:
         content = client.get(url).content.decode()
         for value in re.findall(r'\slang="([^"]*)"', content):
@@ -92,12 +94,14 @@ def test_lang_is_set_and_valid(client, pages):
 
 
 def test_current_page_is_marked_in_the_navigation(client, pages):
+    """The main navigation marks the current page with aria-current."""
     document = parse(client.get("/articles/").content)
     current = [text(a) for a in document.iter("a") if a.get("aria-current") == "page"]
     assert current == ["All stories"]
 
 
 def test_print_stylesheet_is_linked_and_hides_the_chrome(client, pages):
+    """A print stylesheet is linked and leaves navigation, notices and filters off paper."""
     content = client.get(pages[5]).content.decode()
     assert re.search(
         r'<link rel="stylesheet" href="/static/css/print\.[0-9a-f]+\.css" media="print">', content

@@ -49,6 +49,7 @@ def editor_client(client):
 
 
 def test_current_banner_shows_on_every_public_page(client):
+    """A current banner, with its link, tops every public page, the 404 included."""
     article = make_article()
     make_banner(link_url="https://www.example.gov.cn/water", link_text="Affected streets")
     for url in [
@@ -102,6 +103,7 @@ def test_a_new_or_edited_banner_shows_at_once(client):
 
 
 def test_banners_cost_no_query_once_cached(django_assert_num_queries):
+    """Banners cost one query when the cache is cold, none when warm."""
     make_banner()
     with django_assert_num_queries(1):
         AlertBanner.showing()
@@ -136,17 +138,20 @@ def test_only_dismissible_banners_offer_dismissal(client):
 
 
 def test_emergency_banner_cannot_be_dismissible_in_the_database():
+    """The database refuses a dismissible emergency banner."""
     with pytest.raises(IntegrityError), transaction.atomic():
         make_banner(severity="emergency", dismissible=True)
 
 
 def test_end_before_start_is_refused_by_the_database():
+    """The database refuses a banner that ends before it starts."""
     now = timezone.now()
     with pytest.raises(IntegrityError), transaction.atomic():
         make_banner(starts_at=now, ends_at=now - timedelta(minutes=5))
 
 
 def test_banner_message_is_text_not_html(client):
+    """A banner's message is shown as text: markup in it is escaped."""
     make_banner(message='<img src=x onerror="alert(1)"> Heavy snow')
     content = client.get("/").content.decode()
     assert "<img src=x" not in content and "&lt;img src=x" in content
@@ -172,6 +177,7 @@ def test_dismissal_script_keys_on_the_banner_version():
 
 
 def test_no_banner_no_script(client):
+    """Without a banner the page has no banner region and loads no banner script."""
     assert "alerts" not in client.get("/").content.decode().split("<footer")[0].split("<main")[0]
 
 
@@ -226,6 +232,7 @@ def test_admin_form_refuses_a_dismissible_emergency(editor_client):
 
 
 def test_admin_form_refuses_an_end_before_the_start(editor_client):
+    """The form explains that the end must follow the start; nothing is saved."""
     start = timezone.localtime()
     end = start - timedelta(hours=1)
     response = editor_client.post(
@@ -262,6 +269,7 @@ def test_end_now_action_hides_banners_at_once(client):
 
 
 def test_banner_admin_pages_load(client):
+    """The banner list, its filter and the add form load."""
     client.force_login(make_superuser())
     make_banner()
     for url in ["/admin/articles/alertbanner/", "/admin/articles/alertbanner/add/",
@@ -270,6 +278,7 @@ def test_banner_admin_pages_load(client):
 
 
 def test_end_now_cancels_a_banner_not_yet_started(client):
+    """Ending a banner that has not started yet cancels it."""
     client.force_login(make_superuser())
     later = make_banner(starts_at=timezone.now() + timedelta(hours=2))
     client.post(

@@ -81,6 +81,7 @@ def test_switcher_works_without_a_csrf_token_but_refuses_foreign_sites():
 
 @pytest.mark.django_db
 def test_switcher_does_not_redirect_off_site(client):
+    """A foreign next address is ignored: the switch returns to this site."""
     response = client.post(
         "/i18n/setlang/", {"language": "zh-hans", "next": "https://evil.example/"}
     )
@@ -99,6 +100,7 @@ def test_admin_speaks_chinese(client):
 
 @pytest.mark.django_db
 def test_dates_read_naturally_in_chinese(client):
+    """Archive headings read 2020年11月 in Chinese; story dates stay YYYY-MM-DD."""
     make_article(published_at=timezone.make_aware(datetime(2020, 11, 24, 9)))
     chinese = client.get("/articles/2020/11/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "<h1>2020年11月的文章</h1>" in chinese
@@ -109,6 +111,7 @@ def test_dates_read_naturally_in_chinese(client):
 
 @pytest.mark.django_db
 def test_article_language_defaults_to_the_site_language(settings):
+    """A new article's language is the site's default language."""
     settings.LANGUAGE_CODE = "zh-hans"
     assert make_article().language == "zh-hans"
     settings.LANGUAGE_CODE = "en"
@@ -119,6 +122,7 @@ def test_article_language_defaults_to_the_site_language(settings):
 
 
 def test_there_is_a_simplified_chinese_catalog():
+    """The interface has a Simplified Chinese catalog."""
     assert [p.parent.parent.name for p in CATALOGS] == ["zh_Hans"]
 
 

@@ -130,6 +130,7 @@ def test_story_structured_data_is_a_news_article(client, story):
 
 
 def test_publisher_falls_back_to_the_site_name(client, story):
+    """Without an organisation name, the site's name is the publisher."""
     data = json_ld(parse(client.get(story.get_absolute_url()).content))
     assert data["publisher"]["name"] == "Tianjin Updates"
 
@@ -146,5 +147,6 @@ def test_structured_data_cannot_be_broken_out_of(client):
 
 
 def test_only_story_pages_carry_structured_data(client, story):
+    """JSON-LD NewsArticle appears on story pages only."""
     content = client.get("/").content.decode()
     assert "application/ld+json" not in content

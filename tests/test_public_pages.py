@@ -224,6 +224,7 @@ def test_filter_form_is_labelled_and_keeps_the_choices(client, filter_site):
 
 
 def test_list_counts_the_stories(client, filter_site):
+    """The list says how many stories match the filters."""
     content = client.get("/articles/", {"source": "gov"}).content.decode()
     assert "2 stories" in content
 
@@ -248,6 +249,7 @@ def test_year_archive_lists_that_year_with_its_months(client, filter_site):
 
 
 def test_month_archive_lists_that_month(client, filter_site):
+    """/articles/2020/11/ lists November 2020's stories under a dated heading."""
     response = client.get("/articles/2020/11/")
     assert list(response.context["object_list"]) == [
         filter_site["wuqing-daily-2020-11"],
@@ -277,6 +279,7 @@ def test_archive_takes_district_and_source_filters(client, filter_site):
     ],
 )
 def test_empty_or_impossible_archive_is_404(client, filter_site, url):
+    """An impossible month, a year outside the stories or an empty period is a 404."""
     assert client.get(url).status_code == 404
 
 
@@ -335,6 +338,7 @@ def test_related_stories_share_a_district_newest_first(client):
 
 
 def test_related_stories_are_capped_at_five(client):
+    """At most five related stories, whatever the district holds."""
     district = make_district()
     article = make_article(districts=[district])
     for _ in range(7):
@@ -343,6 +347,7 @@ def test_related_stories_are_capped_at_five(client):
 
 
 def test_city_wide_story_relates_to_city_wide_stories(client):
+    """A story without districts is related to the other city-wide stories."""
     article = make_article(published_at=days_ago(1))
     other = make_article(published_at=days_ago(2))
     make_article(districts=[make_district()])
@@ -350,6 +355,7 @@ def test_city_wide_story_relates_to_city_wide_stories(client):
 
 
 def test_story_without_related_stories_has_no_empty_section(client):
+    """With nothing related, the section is left out rather than shown empty."""
     article = make_article(districts=[make_district()])
     assert "Related stories" not in client.get(article.get_absolute_url()).content.decode()
 
@@ -369,6 +375,7 @@ def test_story_and_cards_carry_the_article_language(client):
 
 
 def test_sources_index_lists_every_source(client):
+    """/sources/ links to every source's page."""
     make_source(name="Tianjin Daily", slug="tianjin-daily")
     make_source(name="Wuqing District Government", slug="wuqing-gov")
     content = client.get("/sources/").content.decode()
@@ -377,6 +384,7 @@ def test_sources_index_lists_every_source(client):
 
 
 def test_source_page_links_its_website(client):
+    """A source's page links to the source's own website."""
     source = make_source(url="https://www.example.gov.cn/")
     make_article(source=source)
     content = client.get(source.get_absolute_url()).content.decode()

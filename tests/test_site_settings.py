@@ -73,6 +73,7 @@ def test_footer_shows_the_saved_settings_with_filing_links(client):
 
 
 def test_empty_optional_lines_leave_no_trace(client):
+    """Blank filing numbers and contact details leave no empty links or labels."""
     SiteSettings(site_name="Plain", icp_filing="", psb_filing="", copyright="").save()
     element = footer(client)
     assert element.find(".//address") is None
@@ -90,6 +91,7 @@ def test_a_change_shows_at_once(client):
 
 
 def test_reading_costs_one_query_then_none(django_assert_num_queries):
+    """Reading the settings costs one query when the cache is cold, none when warm."""
     SiteSettings(**VALID).save()
     with django_assert_num_queries(1):
         assert SiteSettings.load().site_name == "Wuqing Updates"
