@@ -208,5 +208,8 @@ def server_error(request):
         site_name = stored.site_name if stored else settings.NEWSROOM_SITE_NAME
     except Exception:  # The cache may be what failed.
         site_name = settings.NEWSROOM_SITE_NAME
-    template = loader.get_template("500.html")
-    return HttpResponseServerError(template.render({"site_name": site_name}))
+    try:
+        content = loader.get_template("500.html").render({"site_name": site_name})
+    except Exception:  # e.g. static files not collected: still answer, plainly.
+        content = "<!DOCTYPE html><title>Server error</title><h1>Server error (500)</h1>"
+    return HttpResponseServerError(content)

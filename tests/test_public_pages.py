@@ -431,3 +431,15 @@ def test_an_error_in_a_view_shows_the_500_page(client):
     response = client.get("/fail/")
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
+
+
+def test_500_page_still_answers_when_its_template_cannot_render(settings):
+    """If even the styled page fails (static files not collected), a plain 500 is sent."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = "/nonexistent-static-root"
+    response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert "Server error (500)" in response.content.decode()
