@@ -10,7 +10,12 @@ PORT ?= 8000
 # A throwaway key for the test settings only; real deployments set DJANGO_SECRET_KEY.
 TEST_ENV := DJANGO_SECRET_KEY=newsroom-test-only-not-secret
 
-.PHONY: install run test lint format clean screenshots vendor-axe
+# Translations: each .po compiles to the .mo beside it with Babel, which is pure Python, so
+# installing needs no GNU gettext. The .mo files are build output, not kept in git.
+PO_FILES := $(wildcard articles/locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: install run test lint format clean messages screenshots vendor-axe
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 not found)."; exit 1; }
@@ -19,7 +24,17 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(MO_FILES)
+
+# The locale is the third part of articles/locale/<locale>/LC_MESSAGES/django.po.
+%.mo: %.po $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --input-file $< --output-file $@ --locale $(word 3,$(subst /, ,$<))
+
+# Re-extract the strings marked for translation into the .po files (needs GNU gettext's
+# xgettext and msgmerge, a translator's tool); then translate the new entries.
+messages: install
+	DJANGO_DEBUG=1 $(MANAGE) makemessages --locale zh_Hans --no-obsolete \
+		--ignore .venv --ignore staticfiles --ignore tests --ignore build
 
 run: install
 	DJANGO_DEBUG=1 $(MANAGE) ensure_database
@@ -55,4 +70,4 @@ vendor-axe:
 	  head -n 1 tests/browser/vendor/axe.min.js
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache $(MO_FILES)

@@ -1,20 +1,25 @@
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.functional import lazy
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 # useradmin registers the User admin.
 from . import useradmin, workflow  # noqa: F401
 from .forms import CleanImageField, TransitionForm, image_limits_help
-from .models import Article, ArticleEvent, District, Source
+from .models import AlertBanner, Article, ArticleEvent, District, SiteSettings, Source
 from .renditions import ensure_renditions
 from .sanitize import removed_markup, sanitize_html
 from .times import format_local, with_zone, zone_label
@@ -39,8 +44,8 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = [
-            "title", "slug", "summary", "body", "districts", "source", "source_url",
-            "public_updated_at",
+            "title", "slug", "summary", "body", "language", "districts", "source", "source_url",
+            "public_updated_at", "featured",
             "lead_image", "lead_image_alt", "lead_image_decorative",
             "lead_image_caption", "lead_image_credit",
         ]  # fmt: skip
@@ -129,7 +134,7 @@ class ArticleAdmin(NewsroomAdmin):
     list_display = [
         "title", "workflow_status", "district_names", "source", "published", "author",
     ]  # fmt: skip
-    list_filter = [WorkQueueFilter, "status", "districts", "source"]
+    list_filter = [WorkQueueFilter, "status", "featured", "language", "districts", "source"]
     list_select_related = ["source", "author"]
     search_fields = ["title", "summary"]
     date_hierarchy = "published_at"
@@ -140,7 +145,7 @@ class ArticleAdmin(NewsroomAdmin):
         "last_saved",
     ]  # fmt: skip
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "body"]}),
+        (None, {"fields": ["title", "slug", "summary", "body", "language"]}),
         (
             _("Lead image"),
             {
@@ -156,7 +161,7 @@ class ArticleAdmin(NewsroomAdmin):
         (_("Where it comes from"), {"fields": ["districts", "source", "source_url"]}),
         (
             _("Publication"),
-            {"fields": ["workflow_status", "publication_time", "public_updated_at"]},
+            {"fields": ["workflow_status", "publication_time", "public_updated_at", "featured"]},
         ),
         (_("Record"), {"fields": ["author", "created", "last_saved"]}),
     ]
@@ -498,3 +503,117 @@ class ArticleEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(NewsroomAdmin):
+    """
+    The one site-settings record, for holders of ``articles.change_sitesettings`` only
+    (superusers and, by group, administrators): editors neither see nor change it.
+    """
+
+    fieldsets = [
+        (_("Identity"), {"fields": ["site_name", "tagline", "organisation_name"]}),
+        (
+            _("Footer and filings"),
+            {"fields": ["copyright", "icp_filing", "psb_filing", "government_site_code"]},
+        ),
+        (_("Contact details"), {"fields": ["contact_address", "contact_phone", "contact_email"]}),
+    ]
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return (
+            self.has_change_permission(request)
+            and not SiteSettings.objects.filter(pk=SiteSettings.SINGLETON_PK).exists()
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        """There is only one record: go straight to it (or to its first save)."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        if SiteSettings.objects.filter(pk=SiteSettings.SINGLETON_PK).exists():
+            url = reverse("admin:articles_sitesettings_change", args=[SiteSettings.SINGLETON_PK])
+        else:
+            url = reverse("admin:articles_sitesettings_add")
+        return HttpResponseRedirect(url)
+
+    def response_post_save_add(self, request, obj):
+        return HttpResponseRedirect(reverse("admin:articles_sitesettings_change", args=[obj.pk]))
+
+    def response_post_save_change(self, request, obj):
+        return HttpResponseRedirect(reverse("admin:articles_sitesettings_change", args=[obj.pk]))
+
+
+class AlertBannerAdminForm(forms.ModelForm):
+    class Meta:
+        model = AlertBanner
+        fields = [
+            "message",
+            "severity",
+            "link_url",
+            "link_text",
+            "starts_at",
+            "ends_at",
+            "dismissible",
+        ]
+        widgets = {"message": forms.Textarea(attrs={"rows": 3, "maxlength": 500})}
+        formfield_callback = https_url_fields
+
+
+@admin.register(AlertBanner)
+class AlertBannerAdmin(NewsroomAdmin):
+    """
+    Site-wide notices. Publishing one takes two clicks: "Add" beside Alert banners, then
+    "Save": it shows from now, unless a later start is chosen.
+    """
+
+    form = AlertBannerAdminForm
+    list_display = [
+        "message_preview",
+        "severity",
+        "showing_now",
+        "starts_at",
+        "ends_at",
+        "dismissible",
+    ]
+    list_filter = ["severity", "dismissible"]
+    search_fields = ["message"]
+    date_hierarchy = "starts_at"
+    actions = ["end_now"]
+    fieldsets = [
+        (None, {"fields": ["message", "severity", "link_url", "link_text"]}),
+        (_("When"), {"fields": ["starts_at", "ends_at", "dismissible"]}),
+    ]
+
+    @admin.display(description=_("message"))
+    def message_preview(self, obj):
+        return str(obj)
+
+    @admin.display(description=_("showing now"), boolean=True)
+    def showing_now(self, obj):
+        return obj.is_current()
+
+    @admin.action(description=_("End the selected banners now"))
+    def end_now(self, request, queryset):
+        now = timezone.now()
+        ended = 0
+        # One by one through save(), so each banner's cached copy is dropped.
+        for banner in queryset.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now)):
+            if banner.starts_at >= now:
+                # Not started yet: ending it cancels it, and the end must follow the start.
+                banner.starts_at = now - timedelta(microseconds=1)
+            banner.ends_at = now
+            banner.save()
+            ended += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d banner ended.", "%(count)d banners ended.", ended)
+            % {"count": ended},
+            messages.SUCCESS,
+        )

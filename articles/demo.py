@@ -34,8 +34,15 @@ SOURCES = [
     ("Tianjin Daily", ""),
 ]
 
-# Each story: slug, title, summary, body paragraphs, districts, source, state, days ago,
-# and optionally a lead image drawn by articles/demo_images.py.
+# A site-wide notice, so the demo shows the alert banner (dismissible, information).
+DEMO_NOTICE = (
+    "This is a demonstration site: the stories are examples written for Newsroom, "
+    "not official announcements."
+)
+
+# Each story: slug, title, summary, body paragraphs, districts, source, state, days ago;
+# optionally a lead image drawn by articles/demo_images.py, "featured" (leads the home page)
+# and "language" (English when absent).
 # State is one of: published, scheduled (days ago negative: in the future), draft, in_review,
 # urgent (published urgently, awaiting another editor's confirmation), withdrawn (with a
 # public explanation, withdrawn "withdrawn_days_ago").
@@ -72,6 +79,7 @@ STORIES = [
         "source_url": "http://www.exploringtianjin.com/",
         "state": "published",
         "published": "2020-11-24T09:00:00+08:00",
+        "featured": True,
     },
     {
         "slug": "binhai-one-window-business-registration",

@@ -1,7 +1,13 @@
+import re
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models, router
-from django.db.models import Q
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models, router, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -10,6 +16,28 @@ from django.utils.translation import gettext_lazy as _
 from .images import lead_image_path
 from .sanitize import sanitize_html
 from .times import format_local
+
+# Stories that lead the home page: the featured ones, topped up with the newest.
+FEATURED_SLOTS = 3
+
+
+def default_language():
+    """The site's default language, read when an article is made (not at import time)."""
+    return settings.LANGUAGE_CODE
+
+
+def language_choices():
+    return settings.LANGUAGES
+
+
+def validate_slug_not_numeric(value):
+    """A slug of digits only would be taken for an archive year (/articles/2020/)."""
+    if value.isdigit():
+        raise ValidationError(
+            _("A slug cannot be only digits: /articles/%(slug)s/ is the archive of a year."),
+            code="numeric_slug",
+            params={"slug": value},
+        )
 
 
 class District(models.Model):
@@ -135,6 +163,33 @@ class ArticleQuerySet(models.QuerySet):
 
         return search_queryset(self, query)
 
+    def in_month(self, year, month=None):
+        """Published in ``year`` (and ``month``) of the site's time zone: an index-friendly range."""
+        start = timezone.make_aware(datetime(year, month or 1, 1))
+        if month is None or month == 12:
+            end = timezone.make_aware(datetime(year + 1, 1, 1))
+        else:
+            end = timezone.make_aware(datetime(year, month + 1, 1))
+        return self.filter(published_at__gte=start, published_at__lt=end)
+
+    def front_page(self, latest=10):
+        """
+        The home page's stories as ``(featured, latest)``, in three queries.
+
+        ``featured`` holds up to ``FEATURED_SLOTS`` stories marked featured, newest first,
+        topped up with the newest unmarked ones; ``latest`` holds the next ``latest`` newest
+        stories that are not in ``featured``.
+        """
+        stories = self.for_listing().prefetch_related(None)
+        marked = list(stories.filter(featured=True)[:FEATURED_SLOTS])
+        newest = list(stories[: FEATURED_SLOTS + latest])
+        marked_ids = {article.pk for article in marked}
+        rest = [article for article in newest if article.pk not in marked_ids]
+        fill = FEATURED_SLOTS - len(marked)
+        featured, others = marked + rest[:fill], rest[fill:][:latest]
+        models.prefetch_related_objects(featured + others, "districts")
+        return featured, others
+
     def for_listing(self):
         """Published, newest first, with what a story card shows loaded in fixed queries."""
         return (
@@ -168,9 +223,10 @@ class Article(models.Model):
         allow_unicode=True,
         blank=True,
         help_text=_(
-            "The story's address: /articles/<slug>/. Chinese characters are allowed. "
+            "The story's address, as in /articles/this-slug/. Chinese characters are allowed. "
             "Left blank, it is made from the title."
         ),
+        validators=[validate_slug_not_numeric],
     )
     summary = models.TextField(
         _("summary"),
@@ -197,6 +253,21 @@ class Article(models.Model):
     )
     source_url = models.URLField(
         _("source URL"), max_length=500, blank=True, help_text=_("Link to the original story.")
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=language_choices,
+        default=default_language,
+        help_text=_("The language the story is written in; browsers and screen readers use it."),
+    )
+    featured = models.BooleanField(
+        _("featured"),
+        default=False,
+        help_text=_(
+            "Featured stories lead the home page, newest first. When fewer than three are "
+            "featured, the newest stories fill the places."
+        ),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -324,6 +395,12 @@ class Article(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "-published_at", "-id"], name="article_status_pub_idx"),
+            # The home page's featured stories: few rows, found without scanning the rest.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(featured=True),
+                name="article_featured_idx",
+            ),
         ]
 
     def __str__(self):
@@ -438,9 +515,28 @@ class Article(models.Model):
         using = save_kwargs.get("using") or router.db_for_write(type(self), instance=self)
         self.search_vector = search_vector_for(self, using)
 
+    def related(self, limit=5):
+        """
+        Other public stories about the same districts, newest first, in one query.
+
+        A city-wide story (no districts) is related to the other city-wide stories. Uses the
+        districts already loaded with the article, so prefetch them.
+        """
+        stories = Article.objects.published().newest_first().exclude(pk=self.pk).defer("body")
+        district_ids = [district.pk for district in self.districts.all()]
+        if district_ids:
+            # A subquery rather than a join, so no DISTINCT is needed for shared districts.
+            through = Article.districts.through.objects.filter(district_id__in=district_ids)
+            stories = stories.filter(pk__in=through.values("article_id"))
+        else:
+            stories = stories.filter(districts__isnull=True)
+        return stories[:limit]
+
     def _unique_slug(self):
         max_length = self._meta.get_field("slug").max_length
         base = slugify(self.title, allow_unicode=True)[: max_length - 8].strip("-") or "story"
+        if base.isdigit():
+            base = f"story-{base}"
         candidate, n = base, 1
         others = Article.objects.exclude(pk=self.pk)
         while others.filter(slug=candidate).exists():
@@ -512,6 +608,316 @@ class ArticleEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("History entries are append-only and cannot be deleted.")
+
+
+# Saves drop the cached copies at once in the shared cache (REDIS_URL). The timeout bounds
+# how long anything else can show an old copy: another process's local-memory cache when no
+# shared cache is configured, or a write that bypassed the models (raw SQL, a restored
+# backup). Cache keys end in a number to bump when a cached model's fields change, so an
+# old pickle is never read.
+CACHE_TIMEOUT = 60
+
+
+def _forget_cached(key):
+    """
+    Drop a cached copy now and again once the transaction commits.
+
+    The second delete closes the window in which another request could cache the old row
+    between this write and its commit.
+    """
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+def default_site_name():
+    return settings.NEWSROOM_SITE_NAME
+
+
+def default_copyright():
+    return settings.NEWSROOM_COPYRIGHT
+
+
+def default_icp_filing():
+    return settings.NEWSROOM_ICP_FILING
+
+
+def default_psb_filing():
+    return settings.NEWSROOM_PSB_FILING
+
+
+class SiteSettings(models.Model):
+    """
+    The site's identity and the legal lines of its footer: one record, edited by administrators.
+
+    A new site starts from the NEWSROOM_* values in settings until the record is first saved.
+    Read it with ``SiteSettings.load()``, which is cached: no query once warm, and saving the
+    record drops the cached copy so a change shows at once.
+    """
+
+    SINGLETON_PK = 1
+    CACHE_KEY = "newsroom:site-settings:1"
+
+    site_name = models.CharField(
+        _("site name"),
+        max_length=100,
+        default=default_site_name,
+        help_text=_("Shown in the header, in page titles and when pages are shared."),
+    )
+    tagline = models.CharField(
+        _("tagline"),
+        max_length=200,
+        blank=True,
+        help_text=_("A short line under the site name; also the home page's description."),
+    )
+    organisation_name = models.CharField(
+        _("organisation name"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            'The body that runs the site, e.g. "Tianjin Municipal People\'s Government". '
+            "Shown in the footer and named as the publisher of every story."
+        ),
+    )
+    copyright = models.CharField(
+        _("copyright line"), max_length=300, blank=True, default=default_copyright
+    )
+    icp_filing = models.CharField(
+        _("ICP filing number"),
+        max_length=50,
+        blank=True,
+        default=default_icp_filing,
+        validators=[
+            RegexValidator(
+                r"^[\u4e00-\u9fff]ICP[备证]\d{5,12}号(-\d{1,4})?$",
+                _('Use the form "津ICP备12345678号-1".'),
+            )
+        ],
+        help_text=_("Linked to the MIIT filing system, as the regulations require."),
+    )
+    psb_filing = models.CharField(
+        _("public-security filing number"),
+        max_length=50,
+        blank=True,
+        default=default_psb_filing,
+        validators=[
+            RegexValidator(
+                r"^[\u4e00-\u9fff]公网安备 ?\d{14}号$",
+                _('Use the form "津公网安备 12010102000001号".'),
+            )
+        ],
+        help_text=_("Linked to the public-security filing system."),
+    )
+    government_site_code = models.CharField(
+        _("government website identifier code"),
+        max_length=10,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^(\d{10}|bm\d{8})$",
+                _('Ten characters: ten digits, or "bm" and eight digits.'),
+            )
+        ],
+        help_text=_(
+            "The code issued to government websites (政府网站标识码), if the site has one."
+        ),
+    )
+    contact_address = models.CharField(_("postal address"), max_length=300, blank=True)
+    contact_phone = models.CharField(
+        _("telephone"),
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9][0-9 ()\-]{3,38}$", _("Digits, spaces, brackets and hyphens only.")
+            )
+        ],
+    )
+    contact_email = models.EmailField(_("email address"), blank=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="site_settings_singleton"),
+        ]
+
+    def __str__(self):
+        return self.site_name
+
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLETON_PK
+        super().save(*args, **kwargs)
+        # Every write path (admin, shell, data migration) must show at once in the footer.
+        _forget_cached(self.CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        _forget_cached(self.CACHE_KEY)
+        return result
+
+    @classmethod
+    def load(cls):
+        """The site's settings: cached; the defaults (unsaved) when none are stored yet."""
+        stored = cache.get(cls.CACHE_KEY)
+        if stored is None:
+            stored = cls.objects.filter(pk=cls.SINGLETON_PK).first() or cls()
+            cache.set(cls.CACHE_KEY, stored, timeout=CACHE_TIMEOUT)
+        return stored
+
+    @property
+    def psb_record_code(self):
+        """The digits of the public-security filing number, as its lookup page wants them."""
+        return re.sub(r"\D", "", self.psb_filing)
+
+    @property
+    def has_contact(self):
+        return bool(self.contact_address or self.contact_phone or self.contact_email)
+
+
+class AlertBannerQuerySet(models.QuerySet):
+    def current(self, at=None):
+        """Banners showing now (or at ``at``): started, and not yet ended."""
+        at = at or timezone.now()
+        return self.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at), starts_at__lte=at)
+
+    def not_ended(self, at=None):
+        """Banners showing now or later: what the public site keeps cached."""
+        at = at or timezone.now()
+        return self.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
+
+
+class AlertBanner(models.Model):
+    """
+    A site-wide notice above every public page, from its start time to its optional end.
+
+    Each save increases ``version``, which is part of the key a visitor's browser keeps when
+    the banner is dismissed, so an edited banner shows again.
+    """
+
+    class Severity(models.TextChoices):
+        INFO = "info", _("Information")
+        WARNING = "warning", _("Warning")
+        EMERGENCY = "emergency", _("Emergency")
+
+    CACHE_KEY = "newsroom:alert-banners:1"
+    # Emergencies first, then warnings, then information.
+    SEVERITY_RANK = {Severity.EMERGENCY: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+    message = models.TextField(
+        _("message"),
+        max_length=500,
+        help_text=_("Plain text, one or two sentences. Shown at the top of every public page."),
+    )
+    link_url = models.URLField(
+        _("link"), max_length=500, blank=True, help_text=_("Optional: where to read more.")
+    )
+    link_text = models.CharField(
+        _("link text"),
+        max_length=80,
+        blank=True,
+        help_text=_('Words for the link. Left blank, "More information".'),
+    )
+    severity = models.CharField(
+        _("severity"), max_length=20, choices=Severity.choices, default=Severity.INFO
+    )
+    starts_at = models.DateTimeField(
+        _("starts"),
+        default=timezone.now,
+        help_text=_("Shown from this time (Asia/Shanghai). Leave as it is to show it now."),
+    )
+    ends_at = models.DateTimeField(
+        _("ends"),
+        null=True,
+        blank=True,
+        help_text=_("Hidden from this time. Leave blank to show it until it is ended."),
+    )
+    dismissible = models.BooleanField(
+        _("visitors may dismiss it"),
+        # Off by default, so every severity, emergencies included, publishes as it stands.
+        default=False,
+        help_text=_(
+            "Lets a visitor hide the notice until it is edited. Emergency banners can never "
+            "be dismissed."
+        ),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+
+    objects = AlertBannerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        verbose_name = _("alert banner")
+        verbose_name_plural = _("alert banners")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(severity__in=["info", "warning", "emergency"]),
+                name="alert_banner_severity_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(severity="emergency", dismissible=True),
+                name="alert_banner_emergency_not_dismissible",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="alert_banner_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.message[:80]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self.version = (self.version or 0) + 1
+        super().save(*args, **kwargs)
+        # Banners are cached for every page; an edit or a new emergency must show at once.
+        _forget_cached(self.CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        _forget_cached(self.CACHE_KEY)
+        return result
+
+    def clean(self):
+        errors = {}
+        if self.severity == self.Severity.EMERGENCY and self.dismissible:
+            errors["dismissible"] = _("An emergency banner cannot be dismissible.")
+        if self.ends_at and self.starts_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The end must be later than the start.")
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def showing(cls, at=None):
+        """
+        The banners to show now, most severe first, from the cache: no query once warm.
+
+        The cache holds every banner that has not ended (future ones too), and the times are
+        compared here, so a banner appears and disappears on time without a cache purge.
+        """
+        at = at or timezone.now()
+        banners = cache.get(cls.CACHE_KEY)
+        if banners is None:
+            banners = list(cls.objects.not_ended(at))
+            cache.set(cls.CACHE_KEY, banners, timeout=CACHE_TIMEOUT)
+        showing = [b for b in banners if b.is_current(at)]
+        return sorted(showing, key=lambda b: (cls.SEVERITY_RANK.get(b.severity, 9), -b.pk))
+
+    def is_current(self, at=None):
+        at = at or timezone.now()
+        return self.starts_at <= at and (self.ends_at is None or self.ends_at > at)
+
+    @property
+    def dismiss_key(self):
+        """Changes whenever the banner is edited, so a dismissal lasts only for this text."""
+        return f"alert-{self.pk}-{self.version}"
+
+    @property
+    def can_be_dismissed(self):
+        return self.dismissible and self.severity != self.Severity.EMERGENCY
 
 
 # Imported last: the workflow module uses the models above, and Article's transition

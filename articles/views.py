@@ -1,30 +1,138 @@
+from datetime import date
+from urllib.parse import urlencode, urlsplit
+
 from django.conf import settings
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.core.cache import cache
+from django.db.models import Min
+from django.http import (
+    Http404,
+    HttpResponseForbidden,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+)
 from django.shortcuts import get_object_or_404, render
+from django.template import loader
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_safe
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.views import i18n
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView
 
-from .models import Article, District, Source
+from .forms import ArticleFilterForm
+from .models import Article, District, SiteSettings, Source
 from .search import SearchForm, SearchPaginator, add_highlights
 
 
-class PublishedArticleMixin:
+class PublicPageMixin:
+    """
+    A public page: its language may come from the language cookie, so caches keep one copy
+    per cookie as well as per Accept-Language (which LocaleMiddleware adds).
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        patch_vary_headers(response, ["Cookie"])
+        return response
+
+
+class PublishedArticleMixin(PublicPageMixin):
     """Every public article view starts from ``Article.objects.published()``."""
 
     def get_queryset(self):
         return Article.objects.for_listing()
 
 
-class HomeView(PublishedArticleMixin, ListView):
-    template_name = "articles/home.html"
+def home(request):
+    featured, latest = Article.objects.front_page(latest=settings.NEWSROOM_HOME_STORIES)
+    response = render(
+        request,
+        "articles/home.html",
+        {
+            "lead": featured[0] if featured else None,
+            "featured": featured[1:],
+            "latest": latest,
+            "districts": District.objects.only("name", "slug"),
+            "sources": Source.objects.only("name", "slug"),
+        },
+    )
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
-    def get_queryset(self):
-        return super().get_queryset()[: settings.NEWSROOM_HOME_STORIES]
+
+def first_publication_year():
+    """The year of the oldest public story, in the site's time zone (one indexed query)."""
+    first = Article.objects.published().aggregate(first=Min("published_at"))["first"]
+    return timezone.localtime(first).year if first else None
 
 
 class ArticleListView(PublishedArticleMixin, ListView):
+    """
+    All public stories, 20 a page, filtered by district, source, year and month.
+
+    Also the archive of a year (``/articles/2020/``) or a month (``/articles/2020/11/``),
+    where the address gives the period. A value no filter offers is a 404.
+    """
+
     paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        self.year, self.month = kwargs.get("year"), kwargs.get("month")
+        first_year = first_publication_year()
+        years = list(range(timezone.localdate().year, first_year - 1, -1)) if first_year else []
+        if self.year is not None and (
+            self.year not in years or not (self.month is None or 1 <= self.month <= 12)
+        ):
+            raise Http404("No stories in that period.")
+        self.filters = ArticleFilterForm(
+            request.GET,
+            districts=list(District.objects.only("name", "slug")),
+            sources=list(Source.objects.only("name", "slug")),
+            years=years,
+            dated=self.year is None,
+        )
+        if not self.filters.is_valid() and self.filters.is_forged():
+            raise Http404("Unknown filter value.")
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        stories = self.filters.filter(super().get_queryset())
+        if self.year is not None:
+            stories = stories.in_month(self.year, self.month)
+        return stories
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        if self.year is not None and not self.filters.active and not page.paginator.count:
+            raise Http404("No stories in that period.")
+        query = dict(self.filters.active)
+        if page.number > 1:
+            query["page"] = page.number
+        archive_month = date(self.year, self.month, 1) if self.month else None
+        if archive_month:
+            period = date_format(archive_month, "YEAR_MONTH_FORMAT")
+            heading = gettext("Stories from %(period)s") % {"period": period}
+        elif self.year:
+            heading = gettext("Stories from %(year)s") % {"year": self.year}
+        else:
+            heading = gettext("All stories")
+        context.update(
+            heading=heading,
+            filters=self.filters,
+            archive_year=self.year,
+            archive_month=archive_month,
+            canonical_url=self.request.build_absolute_uri(self.request.path)
+            + (f"?{urlencode(query)}" if query else ""),
+        )
+        if self.year is not None and self.month is None:
+            context["archive_months"] = (
+                Article.objects.published().in_month(self.year).dates("published_at", "month")
+            )
+        return context
 
 
 class ArticleDetailView(PublishedArticleMixin, DetailView):
@@ -42,6 +150,9 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
         except Http404:
             return gone_or_404(request, kwargs["slug"])
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(related=self.object.related(), **kwargs)
+
 
 def gone_or_404(request, slug):
     """A removed article's address: a permanent redirect to its replacement, or 410 Gone."""
@@ -53,9 +164,14 @@ def gone_or_404(request, slug):
     return TemplateResponse(request, "410.html", status=410)
 
 
-class DistrictIndexView(ListView):
-    model = District
+class DistrictIndexView(PublicPageMixin, ListView):
+    queryset = District.objects.only("name", "slug")
     template_name = "articles/district_index.html"
+
+
+class SourceIndexView(PublicPageMixin, ListView):
+    queryset = Source.objects.only("name", "slug", "url")
+    template_name = "articles/source_index.html"
 
 
 class _FilteredArticleListView(PublishedArticleMixin, ListView):
@@ -86,6 +202,45 @@ class SourceArticleListView(_FilteredArticleListView):
     filter_model = Source
     filter_field = "source"
     template_name = "articles/source_detail.html"
+
+
+@csrf_exempt
+@require_POST
+def set_language(request):
+    """
+    Django's ``set_language``, checking the Origin header instead of a CSRF token.
+
+    The switcher sits on every public page; a per-visitor token there would make each page
+    different for each visitor, defeating ETags and shared caches. A cross-site post could
+    at worst change a visitor's display language; browsers send Origin with every POST, and
+    a foreign one is refused.
+    """
+    origin = request.headers.get("Origin")
+    # Host only: behind a TLS proxy the request may look like http while Origin says https.
+    if (
+        origin
+        and urlsplit(origin).netloc != request.get_host()
+        and origin not in settings.CSRF_TRUSTED_ORIGINS
+    ):
+        return HttpResponseForbidden()
+    return i18n.set_language(request)
+
+
+def server_error(request):
+    """
+    The 500 page, rendered without touching the database: the site name comes from the
+    cache when it is there, else from the settings' default.
+    """
+    try:
+        stored = cache.get(SiteSettings.CACHE_KEY)
+        site_name = stored.site_name if stored else settings.NEWSROOM_SITE_NAME
+    except Exception:  # The cache may be what failed.
+        site_name = settings.NEWSROOM_SITE_NAME
+    try:
+        content = loader.get_template("500.html").render({"site_name": site_name})
+    except Exception:  # e.g. static files not collected: still answer, plainly.
+        content = "<!DOCTYPE html><title>Server error</title><h1>Server error (500)</h1>"
+    return HttpResponseServerError(content)
 
 
 SEARCH_RESULTS_PER_PAGE = 20

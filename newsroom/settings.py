@@ -62,7 +62,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag from the page's content, and 304 Not Modified when it matches If-None-Match.
+    # Public pages carry nothing per visitor (no CSRF token), so repeat visits match.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Language from the language cookie (set by the switcher), else Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -83,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
                 "articles.context_processors.site",
             ],
         },
@@ -229,7 +235,8 @@ SILENCED_SYSTEM_CHECKS = [
     "ckeditor.W001",
 ]
 
-# What the public site shows in its header and footer.
+# Defaults for a new site's settings (header and footer); administrators then edit them in
+# the admin ("Site settings"), which takes precedence.
 NEWSROOM_SITE_NAME = env("NEWSROOM_SITE_NAME", "Tianjin Updates")
 NEWSROOM_COPYRIGHT = env(
     "NEWSROOM_COPYRIGHT", "Copyright © Tianjin Municipal Government. All rights reserved."

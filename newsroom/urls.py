@@ -3,12 +3,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from articles import sitemaps, uploads
+from articles.views import set_language
 
-admin.site.site_header = "Newsroom"
-admin.site.site_title = "Newsroom"
-admin.site.index_title = "Editorial desk"
+admin.site.site_header = _("Newsroom")
+admin.site.site_title = _("Newsroom")
+admin.site.index_title = _("Editorial desk")
+
+handler500 = "articles.views.server_error"
 
 urlpatterns = [
     # Image uploads from the admin's rich-text editor (staff who may write articles only).
@@ -26,6 +30,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("", include("articles.urls")),
     path(
         "sitemap.xml",

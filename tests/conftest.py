@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test.utils import override_settings
 
@@ -24,7 +25,6 @@ def test_environment(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def media_storage(settings, tmp_path):
     """Each test stores media in its own folder and starts with an empty cache."""
-    from django.core.cache import cache
 
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()

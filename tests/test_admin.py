@@ -20,6 +20,7 @@ def article_form(source, **overrides):
         "slug": "",
         "summary": "Six kilometres of path.",
         "body": "<p>Walkers and cyclists get separate lanes.</p>",
+        "language": "en",
         "source": source.pk,
         "source_url": "",
         "public_updated_at_0": "",

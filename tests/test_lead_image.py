@@ -53,6 +53,7 @@ def article_form(client, **overrides):
         "source_url": "",
         "public_updated_at_0": "",
         "public_updated_at_1": "",
+        "language": "en",
         "lead_image_alt": "",
         "lead_image_caption": "",
         "lead_image_credit": "",

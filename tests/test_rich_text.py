@@ -34,6 +34,7 @@ def article_form(**overrides):
         "published_at_1": "",
         "public_updated_at_0": "",
         "public_updated_at_1": "",
+        "language": "en",
         "lead_image_alt": "",
         "lead_image_caption": "",
         "lead_image_credit": "",

@@ -32,10 +32,12 @@ EXPECTED_PERMISSIONS = {
         "articles.add_district", "articles.change_district", "articles.delete_district",
         "articles.view_district", "articles.add_source", "articles.change_source",
         "articles.delete_source", "articles.view_source",
+        "articles.add_alertbanner", "articles.change_alertbanner", "articles.view_alertbanner",
     },
 }  # fmt: skip
 EXPECTED_PERMISSIONS["Administrators"] = EXPECTED_PERMISSIONS["Editors"] | {
     "auth.add_user", "auth.change_user", "auth.delete_user", "auth.view_user",
+    "articles.add_sitesettings", "articles.change_sitesettings", "articles.view_sitesettings",
 }  # fmt: skip
 
 

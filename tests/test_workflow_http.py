@@ -367,6 +367,7 @@ def article_form(article, **overrides):
         "districts": [d.pk for d in article.districts.all()],
         "public_updated_at_0": "",
         "public_updated_at_1": "",
+        "language": "en",
     }
     data.update(overrides)
     return data
@@ -438,7 +439,7 @@ def test_creating_an_article_records_its_author_and_a_history_entry(client):
         {
             "title": "Hedong opens a library", "slug": "", "summary": "", "body": "<p>Books.</p>",
             "source": source.pk, "source_url": "", "public_updated_at_0": "",
-            "public_updated_at_1": "", "status": "published",
+            "public_updated_at_1": "", "status": "published", "language": "en",
         },
     )  # fmt: skip
     assert response.status_code == 302

@@ -30,6 +30,12 @@ PERMISSIONS = {
     "change_source": ("articles", "source", "Can change source"),
     "delete_source": ("articles", "source", "Can delete source"),
     "view_source": ("articles", "source", "Can view source"),
+    "add_alertbanner": ("articles", "alertbanner", "Can add alert banner"),
+    "change_alertbanner": ("articles", "alertbanner", "Can change alert banner"),
+    "view_alertbanner": ("articles", "alertbanner", "Can view alert banner"),
+    "add_sitesettings": ("articles", "sitesettings", "Can add site settings"),
+    "change_sitesettings": ("articles", "sitesettings", "Can change site settings"),
+    "view_sitesettings": ("articles", "sitesettings", "Can view site settings"),
     "add_user": ("auth", "user", "Can add user"),
     "change_user": ("auth", "user", "Can change user"),
     "delete_user": ("auth", "user", "Can delete user"),
@@ -47,10 +53,14 @@ EDITORS = [
     "remove_article", "view_articleevent",
     "add_district", "change_district", "delete_district", "view_district",
     "add_source", "change_source", "delete_source", "view_source",
+    "add_alertbanner", "change_alertbanner", "view_alertbanner",
 ]
 # delete_user lets an administrator delete a mistaken invitation; the admin refuses to
 # delete anyone who wrote or did anything.
-ADMINISTRATORS = [*EDITORS, "add_user", "change_user", "delete_user", "view_user"]
+ADMINISTRATORS = [
+    *EDITORS, "add_user", "change_user", "delete_user", "view_user",
+    "add_sitesettings", "change_sitesettings", "view_sitesettings",
+]
 
 ROLES = {"Writers": WRITERS, "Editors": EDITORS, "Administrators": ADMINISTRATORS}
 

@@ -151,18 +151,20 @@ def focused(page):
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_public_header_works_with_the_keyboard(request, device, site):
     """
-    From the top of a page, Tab reaches the skip link first, then the site name and each
-    navigation link, every one on screen with a visible focus outline; the skip link
-    moves focus to the main content.
+    From the top of a page, Tab reaches the skip link first, then the language switch, the
+    site name, each navigation link and the search box, every one on screen with a visible
+    focus outline; the skip link moves focus to the main content.
     """
     page = request.getfixturevalue(DEVICE_PAGES[device])
     page.goto(site["story"].get_absolute_url())
     expected = [
         ("Skip to main content", "#main"),
+        ("简体中文", None),  # the language switch: a button
         ("Tianjin Updates", "/"),
         ("Home", "/"),
         ("All stories", "/articles/"),
         ("Districts", "/districts/"),
+        ("Sources", "/sources/"),
     ]
     for text, href in expected:
         page.keyboard.press("Tab")

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from articles import demo, demo_images, roles
 from articles.images import clean_image
 from articles.management.progress import ProgressBar
-from articles.models import Article, ArticleEvent, District, Source
+from articles.models import AlertBanner, Article, ArticleEvent, District, Source
 from articles.renditions import ensure_renditions
 from articles.sanitize import sanitize_html
 from articles.search import search_vector_for
@@ -63,6 +63,9 @@ class Command(BaseCommand):
             sources = self.seed_sources()
             created = self.seed_stories(author, editor, districts, sources)
             self.seed_lead_images()
+            AlertBanner.objects.get_or_create(
+                message=demo.DEMO_NOTICE, defaults={"dismissible": True}
+            )
         self.stdout.write(
             f"Demo content: {len(districts)} districts, {len(sources)} sources, "
             f"{created} new stories ({len(demo.STORIES) - created} already there)."
@@ -118,6 +121,8 @@ class Command(BaseCommand):
                 body="".join(f"<p>{paragraph}</p>" for paragraph in story["body"]),
                 source=sources[story["source"]],
                 source_url=story.get("source_url", ""),
+                language=story.get("language", "en"),
+                featured=story.get("featured", False),
                 author=author,
                 **state,
             )
@@ -255,6 +260,7 @@ class Command(BaseCommand):
             # Generated text, but sanitised all the same: every write path goes through it.
             body=sanitize_html("".join(f"<p>{s}</p>" for s in sentences)),
             source=rng.choice(sources),
+            language="zh-hans" if chinese else "en",
             author=author,
             status=Article.Status.DRAFT if draft else Article.Status.PUBLISHED,
             published_at=None if draft else published_at,

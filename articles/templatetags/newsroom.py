@@ -1,0 +1,99 @@
+"""Template helpers for the public site: language tags, share images, structured data."""
+
+import json
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import to_locale
+
+register = template.Library()
+
+# As Django's json_script: inside <script>, "<", ">" and "&" are escaped, so no value
+# (a title containing "</script>") can close the element or open a comment.
+_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+SHARE_IMAGE = "img/share.png"
+SHARE_IMAGE_SIZE = (1200, 630)
+LOGO = "img/logo.png"
+
+
+@register.filter
+def bcp47(language_code):
+    """Django's language code as a BCP 47 tag for ``lang``: "zh-hans" becomes "zh-Hans"."""
+    if not language_code:
+        return ""
+    return to_locale(str(language_code)).replace("_", "-")
+
+
+@register.filter
+def og_locale(language_code):
+    """The OpenGraph locale for a language: "zh-hans" is "zh_CN", "en" is "en_US"."""
+    return {"zh-hans": "zh_CN", "en": "en_US"}.get(str(language_code), to_locale(language_code))
+
+
+def _absolute(context, url):
+    request = context.get("request")
+    return request.build_absolute_uri(url) if request else url
+
+
+@register.simple_tag(takes_context=True)
+def share_image_url(context, article=None):
+    """
+    The image shown when a page is shared and in an article's structured data.
+
+    The site's share image for now; an article's lead image takes its place when articles
+    get one.
+    """
+    return _absolute(context, static(SHARE_IMAGE))
+
+
+def json_ld(data):
+    """``data`` as a JSON-LD script element, escaped so no value can end the element."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=None)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(text.translate(_SCRIPT_ESCAPES)),  # escaped just above
+    )
+
+
+@register.simple_tag(takes_context=True)
+def article_structured_data(context, article):
+    """A schema.org ``NewsArticle`` for ``article``, published by the site's organisation."""
+    site = context.get("site")
+    organisation = (site.organisation_name or site.site_name) if site else ""
+    url = _absolute(context, article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": article.title[:110],
+        "description": article.summary,
+        "inLanguage": bcp47(article.language),
+        "datePublished": timezone.localtime(article.published_at).isoformat(),
+        "dateModified": timezone.localtime(article.updated_on).isoformat(),
+        "image": [share_image_url(context, article)],
+        "publisher": {
+            "@type": "GovernmentOrganization",
+            "name": organisation,
+            "logo": {"@type": "ImageObject", "url": _absolute(context, static(LOGO))},
+        },
+        "author": {"@type": "Organization", "name": article.source.name},
+        "spatialCoverage": [
+            {
+                "@type": "Place",
+                "name": district.name,
+                "url": _absolute(context, district.get_absolute_url()),
+            }
+            for district in article.districts.all()
+        ],
+    }
+    if article.source.url:
+        data["author"]["url"] = article.source.url
+    if article.source_url:
+        data["isBasedOn"] = article.source_url
+    return json_ld(data)
