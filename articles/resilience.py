@@ -19,6 +19,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
+from django.views.defaults import bad_request as default_bad_request
 
 logger = logging.getLogger("newsroom.resilience")
 
@@ -26,8 +27,17 @@ RETRY_AFTER_SECONDS = 30
 
 
 def is_database_unavailable(exc):
-    """True for the errors of a database that cannot be reached, not of a bad query."""
-    return isinstance(exc, OperationalError | InterfaceError)
+    """
+    True for the errors of a database that cannot be reached, not of a bad query, also when
+    another error was raised while handling one (a session that could not be saved, say).
+    """
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, OperationalError | InterfaceError):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _is_admin_path(path):
@@ -85,6 +95,13 @@ class DatabaseUnavailableMiddleware:
             str(exception).strip().splitlines()[0] if str(exception).strip() else exception,
         )
         return unavailable_response(request)
+
+
+def bad_request(request, exception, *args, **kwargs):
+    """``handler400``: the 503 page when the database is the cause, else Django's 400 page."""
+    if is_database_unavailable(exception):
+        return unavailable_response(request)
+    return default_bad_request(request, exception, *args, **kwargs)
 
 
 def server_error(request, *args, **kwargs):

@@ -14,7 +14,9 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-# A database outage anywhere in a request, not only in a view, answers 503 rather than 500.
+# A database outage anywhere in a request, not only in a view, answers 503 rather than 500
+# (or 400, when it interrupts saving the session).
+handler400 = resilience.bad_request
 handler500 = resilience.server_error
 
 if settings.DEBUG:

@@ -80,7 +80,9 @@ def test_logins_and_failures_are_logged(chief, caplog):
     with caplog.at_level(logging.INFO, logger="newsroom.security"):
         attempt(Client(), "chief", "wrong-guess-123", **{"x-forwarded-for": "198.51.100.7"})
         attempt(Client(), "chief", PASSWORD)
-    messages = [record.getMessage() for record in caplog.records if record.name == "newsroom.security"]
+    messages = [
+        record.getMessage() for record in caplog.records if record.name == "newsroom.security"
+    ]
     assert "Failed login: username 'chief' from 127.0.0.1" in messages
     assert "Login: user 'chief' from 127.0.0.1" in messages
     assert AccessLog.objects.filter(username="chief").exists()

@@ -226,9 +226,7 @@ def test_admin_gets_its_own_narrow_policy(client):
     assert csp["form-action"] == {"'self'"}
     assert "'unsafe-inline'" in csp["style-src"]
     assert not any("unsafe-eval" in s for sources in csp.values() for s in sources)
-    assert response["Content-Security-Policy"] == build_policy(
-        django_settings.NEWSROOM_ADMIN_CSP
-    )
+    assert response["Content-Security-Policy"] == build_policy(django_settings.NEWSROOM_ADMIN_CSP)
     # Only under the admin: the public pages keep the strict policy.
     assert "unsafe-inline" not in client.get("/")["Content-Security-Policy"]
 
@@ -281,7 +279,8 @@ def test_session_and_csrf_cookies_are_secure_httponly_and_samesite():
         assert cookie["samesite"] == "Lax"
     set_cookies = [token.OutputString(), response.cookies["sessionid"].OutputString()]
     assert observatory.cookies_test(set_cookies, hsts=True) == (
-        "cookies-secure-with-httponly-sessions-and-samesite", 5
+        "cookies-secure-with-httponly-sessions-and-samesite",
+        5,
     )
 
 
