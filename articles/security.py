@@ -57,15 +57,13 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.public_policy = build_policy(settings.SECURE_CSP)
-        self.admin_policy = build_policy(settings.NEWSROOM_ADMIN_CSP)
 
     def __call__(self, request):
         response = self.get_response(request)
+        # Read per request (a few microseconds), so settings changed at run time apply.
         is_admin = any(request.path.startswith(prefix) for prefix in admin_path_prefixes())
-        response.headers.setdefault(
-            "Content-Security-Policy", self.admin_policy if is_admin else self.public_policy
-        )
+        policy = settings.NEWSROOM_ADMIN_CSP if is_admin else settings.SECURE_CSP
+        response.headers.setdefault("Content-Security-Policy", build_policy(policy))
         if settings.NEWSROOM_PERMISSIONS_POLICY:
             response.headers.setdefault("Permissions-Policy", settings.NEWSROOM_PERMISSIONS_POLICY)
         if settings.NEWSROOM_CROSS_ORIGIN_RESOURCE_POLICY:
