@@ -25,7 +25,7 @@ run: install
 	DJANGO_DEBUG=1 $(MANAGE) ensure_database
 	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput
 	DJANGO_DEBUG=1 $(MANAGE) seed_demo_data
-	DJANGO_DEBUG=1 $(MANAGE) ensure_admin --url http://$(HOST):$(PORT)/admin/
+	DJANGO_DEBUG=1 $(MANAGE) ensure_admin --url http://$(HOST):$(PORT)/$${DJANGO_ADMIN_URL:-admin/}
 	DJANGO_DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
 
 test: install
