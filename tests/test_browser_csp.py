@@ -37,14 +37,10 @@ def site_url(settings):
     """
     The site on a live loopback server, static files served from the collected, hashed
     STATIC_ROOT as in production (pytest-django's live_server looks for them unhashed, and
-    only with debug on). It speaks plain HTTP: no Secure cookies, no upgrade to HTTPS.
+    only with debug on). It speaks plain HTTP: no Secure cookies.
     """
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
-    for name in ["SECURE_CSP", "NEWSROOM_ADMIN_CSP"]:
-        policy = dict(getattr(settings, name))
-        policy.pop("upgrade-insecure-requests", None)
-        setattr(settings, name, policy)
     # An in-memory SQLite test database exists in one connection only: share it.
     shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
     for conn in shared.values():
