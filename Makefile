@@ -16,6 +16,8 @@ PO_FILES := $(wildcard articles/locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 .PHONY: install run test lint format clean messages screenshots vendor-axe
+# A failed compile must not leave a .mo that looks up to date.
+.DELETE_ON_ERROR:
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 not found)."; exit 1; }
@@ -40,7 +42,7 @@ run: install
 	DJANGO_DEBUG=1 $(MANAGE) ensure_database
 	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput
 	DJANGO_DEBUG=1 $(MANAGE) seed_demo_data
-	DJANGO_DEBUG=1 $(MANAGE) ensure_admin --url http://$(HOST):$(PORT)/admin/
+	DJANGO_DEBUG=1 $(MANAGE) ensure_admin --url http://$(HOST):$(PORT)/$${DJANGO_ADMIN_URL:-admin/}
 	DJANGO_DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
 
 test: install

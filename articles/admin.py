@@ -18,6 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 # useradmin registers the User admin.
 from . import useradmin, workflow  # noqa: F401
+from .formfields import (
+    CheckedModelMultipleChoiceField,
+    ValidatingAutocompleteSelect,
+    ValidatingAutocompleteSelectMultiple,
+)
 from .forms import CleanImageField, TransitionForm, image_limits_help
 from .models import AlertBanner, Article, ArticleEvent, District, SiteSettings, Source
 from .renditions import ensure_renditions
@@ -85,6 +90,21 @@ class ArticleAdminForm(forms.ModelForm):
 
 class NewsroomAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = ValidatingAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", CheckedModelMultipleChoiceField)
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = ValidatingAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(District)

@@ -6,3 +6,7 @@ class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("News")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Connects the login/logout log receivers.
+        from . import security  # noqa: F401

@@ -7,6 +7,7 @@ Every variable is listed with its default and meaning in README.md ("Configurati
 import json
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -28,6 +29,26 @@ def env_bool(name, default=False):
 
 def env_list(name, default=""):
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+def env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        sys.exit(f"Newsroom refuses to start: {name} must be a whole number, not {value!r}.")
+
+
+def env_float(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        sys.exit(f"Newsroom refuses to start: {name} must be a number, not {value!r}.")
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -56,16 +77,23 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "ckeditor",
+    # Counts failed logins and locks out repeated guessing (README, "Security").
+    "axes",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files get the same headers as pages.
+    "articles.security.SecurityHeadersMiddleware",
+    "articles.security.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "articles.resilience.DatabaseUnavailableMiddleware",
     # ETag from the page's content, and 304 Not Modified when it matches If-None-Match.
     # Public pages carry nothing per visitor (no CSRF token), so repeat visits match.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "articles.security.SessionIdleTimeoutMiddleware",
     # Language from the language cookie (set by the switcher), else Accept-Language.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -73,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -104,6 +134,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Writes are atomic where they happen, not per request (ATOMIC_REQUESTS stays off): the
+# admin wraps each add/change/delete in a transaction, model transitions and commands use
+# transaction.atomic(), and public reads do not pay for a transaction. README, "Security".
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database fails fast (a 503 page) instead of hanging the worker.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: shared Redis when REDIS_URL is set (several app servers), else per-process memory.
@@ -111,13 +150,26 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache that treats an unreachable Redis as a cache miss, so the
+            # site keeps serving from the database (articles/cache.py).
+            "BACKEND": "articles.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "newsroom"),
+            "OPTIONS": {
+                "socket_connect_timeout": env_float("REDIS_SOCKET_TIMEOUT", 0.5),
+                "socket_timeout": env_float("REDIS_SOCKET_TIMEOUT", 0.5),
+                "RETRY_AFTER": env_float("REDIS_RETRY_AFTER", 5),
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out client is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -218,16 +270,130 @@ CKEDITOR_CONFIGS = {
             "justify,div,pagebreak,templates,language,bidi,save,newpage,preview,print,scayt,"
             "stylescombo,copyformatting"
         ),
-        "removeDialogTabs": "image:advanced;image:Link;link:advanced;link:target;table:advanced",
+        # The dialogs' Upload tabs are off: they build an <iframe src="javascript:…"> that the
+        # admin's Content-Security-Policy refuses. Pictures are uploaded by pasting or dropping
+        # them into the editor (uploadimage plugin), to the same checked upload view.
+        "removeDialogTabs": (
+            "image:advanced;image:Link;image:Upload;link:advanced;link:target;link:upload;"
+            "table:advanced"
+        ),
         "filebrowserUploadMethod": "xhr",
         # Pasted pictures are uploaded (uploadimage), never kept inline as data: URLs.
         "clipboard_handleImages": False,
         "image_previewText": " ",
+        # Edits in a <div> of the admin page instead of an <iframe>: the iframe is set up by an
+        # inline <script> that the admin's Content-Security-Policy does not allow.
+        "extraPlugins": "divarea",
         "height": 360,
         "width": "100%",
     }
 }
+# --- Security (README, "Security") ---
+# The admin's address; a less obvious one keeps out scripted guessing aimed at /admin/.
+ADMIN_URL = env("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
+
+# HTTPS is on whenever debug is off; DJANGO_HTTPS=0 only for a plain-HTTP test rig.
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", HTTPS)
+# A load balancer probes the health check over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Behind a TLS-terminating proxy: the header it sets to "https", e.g. X-Forwarded-Proto.
+# Only set this when the proxy always overwrites that header.
+_proxy_ssl_header = env("DJANGO_SECURE_PROXY_SSL_HEADER")
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _proxy_ssl_header.upper().replace("-", "_").removeprefix("HTTP_"),
+        "https",
+    )
+USE_X_FORWARDED_HOST = env_bool("DJANGO_USE_X_FORWARDED_HOST", False)
+# How many reverse proxies append to X-Forwarded-For in front of the app: the client's
+# address is the entry that many places from the right (0: the socket's peer address).
+NEWSROOM_TRUSTED_PROXY_COUNT = env_int("NEWSROOM_TRUSTED_PROXY_COUNT", 0)
+
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: forms carry the token.
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Sessions end after this many seconds without a request, and when the browser closes.
+# articles.security.SessionIdleTimeoutMiddleware renews them while in use (at most once a
+# minute, rather than a database write on every request as SESSION_SAVE_EVERY_REQUEST does).
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_IDLE_TIMEOUT", 2 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+
+# Request size: form fields above this many bytes in total, or more fields than this, get a
+# 400 before a view runs; any body above NEWSROOM_MAX_REQUEST_BYTES gets a 413 unread.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+NEWSROOM_MAX_REQUEST_BYTES = env_int("NEWSROOM_MAX_REQUEST_BYTES", 20 * 1024 * 1024)
+
+# Content-Security-Policy, as a dict in the shape of Django 6's SECURE_CSP, sent by
+# articles.security.SecurityHeadersMiddleware. Public pages: nothing inline, nothing from
+# elsewhere, no framing. (No upgrade-insecure-requests: everything comes from this site,
+# which HSTS already keeps on HTTPS.)
+SECURE_CSP = {
+    "default-src": ["'none'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "manifest-src": ["'self'"],
+    "form-action": ["'self'"],
+    "base-uri": ["'none'"],
+    "object-src": ["'none'"],
+    "frame-ancestors": ["'none'"],
+}
+# The admin (and only the admin: paths below these URL names or "/prefixes/"). CKEditor 4
+# builds its toolbar with inline event handlers (onclick="..."), sets inline styles and draws
+# icons as data: images, so those are allowed there; <script> elements still only load from
+# this site (script-src-elem), and eval stays forbidden.
+NEWSROOM_ADMIN_CSP_PATHS = ["admin:index"]
+NEWSROOM_ADMIN_CSP = {
+    **SECURE_CSP,
+    "script-src-elem": ["'self'"],
+    "script-src-attr": ["'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+}
+# Powerful browser features no page of the site uses.
+NEWSROOM_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), "
+    "publickey-credentials-get=(), screen-wake-lock=(), xr-spatial-tracking=()"
+)
+NEWSROOM_CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+
+# django-axes: after AXES_FAILURE_LIMIT failed logins the account (any address) and the
+# address (any account) are refused for AXES_COOLOFF_MINUTES; each new try restarts it.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+# Comma-separated alternatives; "a+b" locks only that combination, e.g. "username+ip_address".
+AXES_LOCKOUT_PARAMETERS = [
+    item.split("+") if "+" in item else item
+    for item in env_list("AXES_LOCKOUT_PARAMETERS", "username,ip_address")
+]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "articles.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "articles.security.client_ip"
+# Failed attempts are also kept one row each (admin: "Access failures").
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["password"]
+
 SILENCED_SYSTEM_CHECKS = [
+    # HSTS preloading binds every subdomain of the registrable domain for months and is hard
+    # to undo: that is the domain owner's decision, taken with DJANGO_HSTS_PRELOAD=1.
+    "security.W021",
     # django-ckeditor warns that its bundled CKEditor 4 is unsupported. The client chose it;
     # the risk is contained: the widget exists only in the staff-only admin form, and every
     # body is sanitised on the server with an allow-list before it is stored (README,
@@ -255,4 +421,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Logins, logouts, failed logins and outages are always logged; django-axes adds its
+        # lockout warnings (README, "Security").
+        "newsroom.security": {"level": "INFO"},
+        "newsroom.resilience": {"level": "INFO"},
+    },
 }

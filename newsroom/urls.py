@@ -5,31 +5,39 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from articles import sitemaps, uploads
+from articles import resilience, sitemaps, uploads
 from articles.views import set_language
 
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom")
 admin.site.index_title = _("Editorial desk")
 
-handler500 = "articles.views.server_error"
 
 urlpatterns = [
     # Image uploads from the admin's rich-text editor (staff who may write articles only).
-    path("admin/editor/upload/", uploads.editor_image_upload, name="editor_image_upload"),
-    path("admin/editor/browse/", uploads.editor_image_browser, name="editor_image_browser"),
+    path(
+        f"{settings.ADMIN_URL}editor/upload/",
+        uploads.editor_image_upload,
+        name="editor_image_upload",
+    ),
+    path(
+        f"{settings.ADMIN_URL}editor/browse/",
+        uploads.editor_image_browser,
+        name="editor_image_browser",
+    ),
     # Invited users set their own password through an emailed one-time link.
     path(
-        "admin/set-password/<uidb64>/<token>/",
+        f"{settings.ADMIN_URL}set-password/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
-        "admin/set-password/done/",
+        f"{settings.ADMIN_URL}set-password/done/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("healthz", resilience.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("articles.urls")),
     path(
@@ -48,6 +56,11 @@ urlpatterns = [
     ),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
 ]
+
+# A database outage anywhere in a request, not only in a view, answers 503 rather than 500
+# (or 400, when it interrupts saving the session).
+handler400 = resilience.bad_request
+handler500 = resilience.server_error
 
 if settings.DEBUG:
     from django.conf.urls.static import static

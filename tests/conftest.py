@@ -10,13 +10,15 @@ def test_environment(tmp_path_factory):
     Static files served as in production (collected, hashed, compressed), and a fast
     password hasher: the real one is slow on purpose. WhiteNoise looks files up per request
     instead of indexing thousands of them each time a test client starts (about a second a
-    test otherwise).
+    test otherwise). The production HTTPS settings stay on except the redirect, because the
+    test client speaks plain HTTP (tests/test_security.py turns it back on).
     """
     root = tmp_path_factory.mktemp("static")
     with override_settings(
         STATIC_ROOT=root,
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         WHITENOISE_AUTOREFRESH=True,
+        SECURE_SSL_REDIRECT=False,
     ):
         call_command("collectstatic", interactive=False, verbosity=0)
         yield

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db.migrations.loader import MigrationLoader
+from django.http import HttpRequest
 
 from articles import roles
 from articles.models import Article
@@ -133,7 +134,9 @@ def test_people_without_a_role_or_deactivated_stay_out(client):
     user = make_user(role="editor", password="a-long-enough-password")
     user.is_active = False
     user.save()
-    assert not client.login(username=user.username, password="a-long-enough-password")
+    assert not client.login(
+        request=HttpRequest(), username=user.username, password="a-long-enough-password"
+    )
 
 
 # Administrators manage people.
@@ -176,7 +179,9 @@ def test_an_invited_user_sets_their_own_password_and_logs_in(admin_client, clien
         {"new_password1": "river-lantern-orchid-42", "new_password2": "river-lantern-orchid-42"},
     )
     assert done.status_code == 302
-    assert client.login(username=user.username, password="river-lantern-orchid-42")
+    assert client.login(
+        request=HttpRequest(), username=user.username, password="river-lantern-orchid-42"
+    )
     assert client.get("/admin/articles/article/").status_code == 200
     # The link worked once.
     client.logout()
@@ -265,7 +270,9 @@ def test_deactivating_keeps_the_person_and_their_work(admin_client):
     writer.refresh_from_db()
     assert not writer.is_active
     assert Article.objects.get(pk=article.pk).author == writer
-    assert not admin_client.login(username=writer.username, password="a-long-enough-password")
+    assert not admin_client.login(
+        request=HttpRequest(), username=writer.username, password="a-long-enough-password"
+    )
 
 
 def test_people_who_did_anything_cannot_be_deleted(admin_client):

@@ -86,8 +86,11 @@ def wait_for_ckeditor(page, field="body"):
 
 
 def ckeditor_editable(page, field="body"):
-    """The editing area inside the editor's iframe, as a locator to click and type into."""
-    return page.frame_locator(f"#cke_id_{field} iframe.cke_wysiwyg_frame").locator("body")
+    """
+    The editing area, as a locator to click and type into. The editor edits in a <div> of the
+    page (the divarea plugin), not an iframe: the admin's Content-Security-Policy.
+    """
+    return page.locator(f"#cke_id_{field} .cke_wysiwyg_div")
 
 
 def ckeditor_button(page, command, field="body"):

@@ -48,6 +48,8 @@ def test_staff_writes_an_article_in_ckeditor(page):
     page.keyboard.type("Lanes close on Monday")
     page.keyboard.press("Enter")
     page.keyboard.type("The closures are explained in ")
+    # The caret where the typing left it, before the dialog takes focus.
+    page.keyboard.press("End")
     support.ckeditor_insert_link(page, "the notice", "https://www.example.gov.cn/notice")
     # The dialog leaves the new link selected; typing on would replace it.
     page.keyboard.press("End")

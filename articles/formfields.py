@@ -1,0 +1,57 @@
+"""Admin form fields and widgets hardened against hostile form input."""
+
+from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+
+
+def _valid_key(model, to_field_name, value):
+    """Whether ``value`` can be a key of ``model`` at all: the right type and in range."""
+    key_field = model._meta.get_field(to_field_name or model._meta.pk.name)
+    try:
+        # Range validators too: an id beyond the column's range overflows the lookup.
+        key_field.run_validators(key_field.to_python(value))
+    except ValidationError:
+        return False
+    return True
+
+
+class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """
+    Refuses ids that cannot exist (beyond the column's range) before querying: SQLite raises
+    OverflowError on them, a 500, where the form should just say "not a valid choice".
+    """
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
+            if pk not in self.empty_values and not _valid_key(
+                self.queryset.model, self.to_field_name, pk
+            ):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                    params={"pk": pk},
+                )  # fmt: skip
+        return super()._check_values(value)
+
+
+class ValidSelectionMixin:
+    """
+    Django's autocomplete widgets look up the submitted values to redisplay an invalid form;
+    a value that is not even a valid key ("abc" for a numeric id) raises there, a 500. Such
+    values (and ids beyond the column's range) are dropped before the lookup: the field's own
+    error message still shows.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        field_name = getattr(remote, "field_name", None)
+        valid = [item for item in value if _valid_key(remote.model, field_name, item)]
+        return super().optgroups(name, valid, attr)
+
+
+class ValidatingAutocompleteSelect(ValidSelectionMixin, AutocompleteSelect):
+    pass
+
+
+class ValidatingAutocompleteSelectMultiple(ValidSelectionMixin, AutocompleteSelectMultiple):
+    pass

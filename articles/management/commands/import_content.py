@@ -1,0 +1,73 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from articles.exchange import SPECS, ContentFileError, Importer, parse
+from articles.management.progress import ProgressBar
+
+MAX_ERRORS_SHOWN = 30
+
+
+class Command(BaseCommand):
+    help = (
+        "Load a file written by export_content. Items are matched by slug: new ones are "
+        "created, existing ones updated, so importing the same file twice changes nothing. "
+        "All or nothing: on any error the site is left as it was."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The JSON file written by export_content.")
+        parser.add_argument(
+            "--author", metavar="USERNAME",
+            help="Author for articles whose author has no account on this site.",
+        )  # fmt: skip
+        parser.add_argument(
+            "--dry-run", action="store_true",
+            help="Check the file and report what would change, without changing anything.",
+        )  # fmt: skip
+
+    def handle(self, *args, file, author, dry_run, **options):
+        try:
+            with open(file, encoding="utf-8") as handle:
+                text = handle.read()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {file}: {exc.strerror}.") from None
+        except UnicodeDecodeError:
+            raise CommandError(f"{file} is not UTF-8 text: not a Newsroom content file.") from None
+        try:
+            data = parse(text)
+        except ContentFileError as exc:
+            raise CommandError(f"{file}: " + "; ".join(exc.errors)) from None
+
+        default_author = None
+        if author:
+            default_author = get_user_model()._default_manager.filter(username=author).first()
+            if default_author is None:
+                raise CommandError(f"--author: there is no user {author!r} on this site.")
+
+        importer = Importer(default_author=default_author)
+        total = sum(len(data.get(spec.section, [])) for spec in SPECS)
+        progress = ProgressBar(self.stdout, total, "Importing ") if total > 1000 else None
+        with transaction.atomic():
+            importer.run(data, progress)
+            if progress:
+                progress.finish()
+            if importer.errors or dry_run:
+                transaction.set_rollback(True)
+
+        for warning in importer.warnings[:MAX_ERRORS_SHOWN]:
+            self.stderr.write(f"Warning: {warning}")
+        if importer.errors:
+            shown = importer.errors[:MAX_ERRORS_SHOWN]
+            more = len(importer.errors) - len(shown)
+            raise CommandError(
+                f"{file}: nothing was imported; {len(importer.errors)} problem(s):\n  "
+                + "\n  ".join(shown)
+                + (f"\n  ... and {more} more." if more else "")
+            )
+        summary = ", ".join(
+            f"{section}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
+            for section, c in importer.counts.items()
+        )
+        prefix = "Dry run, nothing changed. Would import" if dry_run else "Imported"
+        self.stdout.write(f"{prefix} {file}: {summary}.")

@@ -1,0 +1,188 @@
+"""
+HTTP hardening that Django 5.2 does not ship: Content-Security-Policy and the other
+response headers, early refusal of hostile requests, and the client address behind proxies.
+
+Settings (all in ``newsroom/settings.py``): ``SECURE_CSP`` (public pages),
+``NEWSROOM_ADMIN_CSP`` and ``NEWSROOM_ADMIN_CSP_PATHS`` (the admin), ``NEWSROOM_PERMISSIONS_POLICY``,
+``NEWSROOM_CROSS_ORIGIN_RESOURCE_POLICY``, ``NEWSROOM_MAX_REQUEST_BYTES`` and
+``NEWSROOM_TRUSTED_PROXY_COUNT``. ``SECURE_CSP`` has the shape of Django 6's setting of the same
+name, so moving to Django's own middleware later is a change of ``MIDDLEWARE`` only.
+"""
+
+import logging
+import time
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger("newsroom.security")
+
+
+def build_policy(directives):
+    """``{"default-src": ["'none'"], ...}`` as a header value; an empty list is a bare directive."""
+    return "; ".join(
+        " ".join([name, *sources]) if sources else name for name, sources in directives.items()
+    )
+
+
+def admin_path_prefixes():
+    """Paths that get the admin's policy: ``NEWSROOM_ADMIN_CSP_PATHS`` as URL names or prefixes."""
+    prefixes = []
+    for entry in settings.NEWSROOM_ADMIN_CSP_PATHS:
+        if entry.startswith("/"):
+            prefixes.append(entry)
+            continue
+        try:
+            prefixes.append(reverse(entry))
+        except NoReverseMatch:
+            continue
+    return prefixes
+
+
+class SecurityHeadersMiddleware:
+    """
+    Adds Content-Security-Policy, Permissions-Policy and Cross-Origin-Resource-Policy to every
+    response; Django's SecurityMiddleware adds HSTS, nosniff, Referrer-Policy and COOP.
+
+    Public pages get ``SECURE_CSP``; paths under the admin get ``NEWSROOM_ADMIN_CSP``, the
+    narrowest policy under which the admin and its CKEditor work. A view that sets one of
+    these headers itself keeps its own.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # Read per request (a few microseconds), so settings changed at run time apply.
+        is_admin = any(request.path.startswith(prefix) for prefix in admin_path_prefixes())
+        policy = settings.NEWSROOM_ADMIN_CSP if is_admin else settings.SECURE_CSP
+        response.headers.setdefault("Content-Security-Policy", build_policy(policy))
+        if settings.NEWSROOM_PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.NEWSROOM_PERMISSIONS_POLICY)
+        if settings.NEWSROOM_CROSS_ORIGIN_RESOURCE_POLICY:
+            response.headers.setdefault(
+                "Cross-Origin-Resource-Policy", settings.NEWSROOM_CROSS_ORIGIN_RESOURCE_POLICY
+            )
+        return response
+
+
+class RequestLimitsMiddleware:
+    """
+    Refuses, before any view or form reads them, requests no legitimate client sends:
+
+    - a body larger than ``NEWSROOM_MAX_REQUEST_BYTES`` (413, the body left unread); Django's
+      own ``DATA_UPLOAD_MAX_MEMORY_SIZE`` and ``DATA_UPLOAD_MAX_NUMBER_FIELDS`` then bound
+      form fields (400);
+    - a NUL byte in the path (400): no URL of the site has one. Query strings are the views'
+      to judge: search drops control characters from a query, the API answers a JSON 400
+      naming the parameter, the list's filters a 404, so PostgreSQL never sees a NUL.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return HttpResponse(_("Bad request."), status=400, content_type="text/plain")
+        if length > settings.NEWSROOM_MAX_REQUEST_BYTES:
+            logger.warning("Refused a %d-byte request body for %s", length, request.path)
+            return HttpResponse(
+                _("The request is too large."), status=413, content_type="text/plain"
+            )
+        if "\x00" in request.path:
+            return HttpResponse(_("Bad request."), status=400, content_type="text/plain")
+        return self.get_response(request)
+
+
+class SessionIdleTimeoutMiddleware:
+    """
+    Ends a session after ``SESSION_COOKIE_AGE`` seconds without a request: each request from a
+    signed-in browser pushes the expiry forward. To spare the database a write per request,
+    the renewal happens at most every ``renew_every`` seconds (a tenth of the idle time, at
+    most a minute), so a session may end up to that much earlier than the full idle time.
+    """
+
+    key = "_newsroom_renewed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            renew_every = min(60, settings.SESSION_COOKIE_AGE // 10)
+            now = int(time.time())
+            if now - session.get(self.key, 0) >= renew_every:
+                # Marks the session modified: SessionMiddleware saves it with a new expiry.
+                session[self.key] = now
+        return self.get_response(request)
+
+
+def client_ip(request):
+    """
+    The client's address: the socket's peer, or behind ``NEWSROOM_TRUSTED_PROXY_COUNT``
+    proxies the X-Forwarded-For entry that many places from the right.
+
+    Each proxy appends the address it received the request from, so entries to the left of
+    that position were written by the client and may be forged. Used by django-axes and the
+    login log. The app's port must be reachable only through the proxies.
+    """
+    count = settings.NEWSROOM_TRUSTED_PROXY_COUNT
+    remote = request.META.get("REMOTE_ADDR", "")
+    if count <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < count:
+        # Fewer hops than proxies configured: not through the proxy chain.
+        return remote
+    return forwarded[-count]
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """
+    django-axes' answer to a locked-out login: a page in the admin's look that says what
+    happened and for how long, with 429 Too Many Requests.
+    """
+    minutes = max(int(settings.AXES_COOLOFF_TIME.total_seconds() // 60), 1)
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Logging in is blocked for now"),
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": minutes,
+    }
+    return render(request, "registration/locked_out.html", context, status=429)
+
+
+@receiver(user_logged_in)
+def record_login(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        # The login itself saves the session: the idle clock starts now.
+        request.session[SessionIdleTimeoutMiddleware.key] = int(time.time())
+    logger.info(
+        "Login: user %r from %s", user.get_username(), client_ip(request) if request else "-"
+    )
+
+
+@receiver(user_logged_out)
+def log_logout(sender, request, user, **kwargs):
+    name = user.get_username() if user else "-"
+    logger.info("Logout: user %r from %s", name, client_ip(request) if request else "-")
+
+
+@receiver(user_login_failed)
+def log_login_failed(sender, credentials, request=None, **kwargs):
+    logger.warning(
+        "Failed login: username %r from %s",
+        credentials.get("username", ""),
+        client_ip(request) if request else "-",
+    )
