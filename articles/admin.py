@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .cache import content_changed
 from .models import Article, District, Source
 
 
@@ -38,6 +39,25 @@ class ArticleAdminForm(forms.ModelForm):
 class NewsroomAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    # Every write here may change what the public sees, so cached public pages go stale at
+    # once (articles/cache.py). save_related covers many-to-many edits, which land after
+    # save_model; delete_queryset covers the bulk "delete selected" action.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        content_changed()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        content_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        content_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        content_changed()
+
 
 @admin.register(District)
 class DistrictAdmin(NewsroomAdmin):
@@ -61,6 +81,9 @@ class ArticleAdmin(NewsroomAdmin):
     list_select_related = ["source", "author"]
     search_fields = ["title", "summary"]
     date_hierarchy = "published_at"
+    # The unfiltered total is a second COUNT(*) over every article on each changelist view;
+    # "N results" for the current filter is enough at 100,000 rows.
+    show_full_result_count = False
     autocomplete_fields = ["districts", "source"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["author", "created_at", "updated_at"]

@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from .models import Article, District, Source
+from .pagination import NewsroomPaginator
 
 
 class PublishedArticleMixin:
@@ -21,6 +22,7 @@ class HomeView(PublishedArticleMixin, ListView):
 
 class ArticleListView(PublishedArticleMixin, ListView):
     paginate_by = 20
+    paginator_class = NewsroomPaginator
 
 
 class ArticleDetailView(PublishedArticleMixin, DetailView):
@@ -37,6 +39,7 @@ class _FilteredArticleListView(PublishedArticleMixin, ListView):
     """Published stories of one district or source, found by the slug in the URL."""
 
     paginate_by = 20
+    paginator_class = NewsroomPaginator
     filter_model = None
     filter_field = None
 

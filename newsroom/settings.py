@@ -60,6 +60,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whole pages for anonymous readers; after HTTPS redirects and static files, before
+    # sessions, so a hit costs one cache round trip (articles/cache.py).
+    "articles.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -185,6 +188,14 @@ NEWSROOM_COPYRIGHT = env(
 NEWSROOM_ICP_FILING = env("NEWSROOM_ICP_FILING", "津ICP备00000000号-1")
 NEWSROOM_PSB_FILING = env("NEWSROOM_PSB_FILING", "津公网安备 12000000000000号")
 NEWSROOM_HOME_STORIES = 10
+
+# Public page cache (articles/cache.py): how long an anonymous page may be kept at most (0 turns
+# the cache off), and the max-age browsers and a front proxy are told (every change and every
+# scheduled go-live still cuts both short).
+NEWSROOM_PAGE_CACHE_SECONDS = int(env("NEWSROOM_PAGE_CACHE_SECONDS", "600"))
+NEWSROOM_HTTP_MAX_AGE = int(env("NEWSROOM_HTTP_MAX_AGE", "0"))
+# `make bench` only: serves this file's bytes from memory at /__bench__/floor/ (bench/floor.py).
+NEWSROOM_BENCH_FLOOR_FILE = env("NEWSROOM_BENCH_FLOOR_FILE")
 
 LOGGING = {
     "version": 1,

@@ -15,3 +15,13 @@ def test_environment(tmp_path_factory):
     ):
         call_command("collectstatic", interactive=False, verbosity=0)
         yield
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the database is rolled back, cached pages are not."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import demo
+from articles.cache import content_changed
 from articles.management.progress import ProgressBar
 from articles.models import Article, District, Source
 from articles.sanitize import sanitize_html
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         )
         if articles:
             self.generate(articles, author, list(districts.values()), list(sources.values()), seed)
+        content_changed()
 
     def demo_author(self):
         user, created = get_user_model().objects.get_or_create(
