@@ -26,8 +26,7 @@ import contextvars
 import hashlib
 import math
 import time
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,7 +35,7 @@ from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.http import http_date, quote_etag
 
 GENERATION_KEY = "content-generation"
 _STORABLE_VARY = {"cookie", "accept-language", "accept"}
@@ -127,7 +126,7 @@ def next_timed_change():
     now = time.time()
     stored = cache.get(key)
     if stored is not None and (stored == 0 or stored > now):
-        return None if stored == 0 else datetime.fromtimestamp(stored, tz=dt_timezone.utc)
+        return None if stored == 0 else datetime.fromtimestamp(stored, tz=UTC)
     moments = [moment for moment in (source() for source in _timed_change_sources) if moment]
     upcoming = min(moments) if moments else None
     if upcoming is None:
@@ -269,7 +268,7 @@ class PublicPageCacheMiddleware:
             "status": response.status_code,
             "headers": headers,
             "content": content,
-            "etag": '"%s"' % hashlib.md5(content, usedforsecurity=False).hexdigest(),
+            "etag": quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest()),
         }
         if lifetime >= 1:
             cache.set(key, entry, timeout=lifetime)

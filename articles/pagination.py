@@ -12,8 +12,7 @@ the same API, ``?page=N`` URLs, "Page N of M" and 404s for pages out of range, a
   anchor just before it, so page 4,000 reads about as many index entries as page 1.
 """
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet, Window
@@ -39,7 +38,7 @@ def _is_now(value, now):
         return False
     if timezone.is_naive(value):
         # SQLite receives naive UTC strings when USE_TZ is on.
-        value = value.replace(tzinfo=dt_timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return abs(value - now) < _NOW_TOLERANCE
 
 
