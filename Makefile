@@ -10,7 +10,7 @@ PORT ?= 8000
 # A throwaway key for the test settings only; real deployments set DJANGO_SECRET_KEY.
 TEST_ENV := DJANGO_SECRET_KEY=newsroom-test-only-not-secret
 
-.PHONY: install run test lint format clean
+.PHONY: install run test lint format clean bench
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 not found)."; exit 1; }
@@ -30,6 +30,12 @@ run: install
 
 test: install
 	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Loads BENCH_ARTICLES (100,000) stories into PostgreSQL (BENCH_DATABASE_URL, default
+# newsroom_bench, recreated), serves them with gunicorn and wrk on 127.0.0.1, and writes
+# docs/benchmarks.md. Needs PostgreSQL and Redis; installs wrk with apt-get if missing.
+bench: install
+	$(PY) -m bench.run
 
 lint: install
 	$(VENV)/bin/ruff check .

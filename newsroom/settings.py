@@ -196,6 +196,8 @@ NEWSROOM_PAGE_CACHE_SECONDS = int(env("NEWSROOM_PAGE_CACHE_SECONDS", "600"))
 NEWSROOM_HTTP_MAX_AGE = int(env("NEWSROOM_HTTP_MAX_AGE", "0"))
 # `make bench` only: serves this file's bytes from memory at /__bench__/floor/ (bench/floor.py).
 NEWSROOM_BENCH_FLOOR_FILE = env("NEWSROOM_BENCH_FLOOR_FILE")
+# Paths the page cache never looks at (besides static, media and the admin).
+NEWSROOM_PAGE_CACHE_SKIP = ["/__bench__/"] if NEWSROOM_BENCH_FLOOR_FILE else []
 
 LOGGING = {
     "version": 1,

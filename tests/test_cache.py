@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from articles import cache as page_cache
 from articles.models import Article
+from tests.factories import article_admin_form as article_form
 from tests.factories import make_article, make_district, make_source, make_superuser
 
 pytestmark = pytest.mark.django_db
@@ -38,37 +39,6 @@ def clock(monkeypatch):
 def editor(client):
     user = make_superuser()
     return user
-
-
-def local_parts(moment):
-    moment = timezone.localtime(moment)
-    return moment.strftime("%Y-%m-%d"), moment.strftime("%H:%M:%S")
-
-
-def article_form(article, **changes):
-    """The admin change form's fields for ``article``, with ``changes`` applied."""
-    values = {
-        "title": article.title,
-        "slug": article.slug,
-        "summary": article.summary,
-        "body": article.body,
-        "districts": [d.pk for d in article.districts.all()],
-        "source": article.source_id,
-        "source_url": article.source_url,
-        "status": article.status,
-        "published_at": article.published_at,
-        "public_updated_at": article.public_updated_at,
-    }
-    values.update(changes)
-    data = {
-        key: value
-        for key, value in values.items()
-        if key not in ("published_at", "public_updated_at")
-    }
-    for name in ("published_at", "public_updated_at"):
-        moment = values[name]
-        data[f"{name}_0"], data[f"{name}_1"] = local_parts(moment) if moment else ("", "")
-    return data
 
 
 def admin_save(client, user, obj, data):
