@@ -147,6 +147,24 @@ STORAGES = {
     },
 }
 
+# Media on S3-compatible object storage, shared by every app server (README, "Deploy").
+# Needs the optional extra: pip install 'newsroom[s3]'. Credentials come from the standard
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY environment variables, read by boto3 itself.
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET")
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": env("MEDIA_S3_REGION") or None,
+            "custom_domain": env("MEDIA_S3_CUSTOM_DOMAIN") or None,
+            # Public images get plain URLs, so cached pages do not carry expiring signatures.
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+
 EMAIL_BACKEND = (
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
