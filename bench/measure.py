@@ -120,7 +120,7 @@ def main(out_dir):
             counts.append(len(queries))
         results["admin"].append(
             {"name": name, "url": base + query, "ms": statistics.median(timings) * 1000,
-             "queries": max(counts)}
+             "queries": max(counts), "target": not name.startswith("page ")}
         )  # fmt: skip
     (out_dir / "measure.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
 
