@@ -158,6 +158,9 @@ class Server:
         command = [
             PYTHON, "-m", "gunicorn", "newsroom.wsgi", "--bind", f"127.0.0.1:{PORT}",
             "--workers", str(WORKERS), "--worker-class", "sync", "--log-level", "warning",
+            # When one wrk thread finishes first, its idle connections must not get a sync
+            # worker killed (and replaced) in the middle of the memory run.
+            "--timeout", "300",
         ]  # fmt: skip
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, start_new_session=True)
         deadline = time.monotonic() + 30
