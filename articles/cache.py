@@ -39,6 +39,12 @@ from django.utils.http import http_date, quote_etag
 
 GENERATION_KEY = "content-generation"
 _STORABLE_VARY = {"cookie", "accept-language", "accept"}
+_CONDITIONAL_HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
 _request_generation = contextvars.ContextVar("newsroom_content_generation", default=None)
 _timed_change_sources = []
 
@@ -258,7 +264,8 @@ class PublicPageCacheMiddleware:
         headers = [
             (name, value)
             for name, value in response.items()
-            if name.lower() not in {"set-cookie", "date", "expires", "last-modified", "etag"}
+            if name.lower()
+            not in {"set-cookie", "date", "expires", "last-modified", "etag", "cache-control"}
         ]
         content = response.content
         entry = {
@@ -269,27 +276,32 @@ class PublicPageCacheMiddleware:
             "headers": headers,
             "content": content,
             "etag": quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest()),
+            "last_modified": http_date(math.floor(now)),
         }
         if lifetime >= 1:
             cache.set(key, entry, timeout=lifetime)
         self._add_validators(response, entry)
-        return get_conditional_response(request, etag=entry["etag"], response=response)
+        return self._conditional(request, entry, response)
 
     def _from_entry(self, request, entry):
         response = HttpResponse(entry["content"], status=entry["status"])
         for name, value in entry["headers"]:
             response[name] = value
         self._add_validators(response, entry)
+        return self._conditional(request, entry, response)
+
+    @staticmethod
+    def _conditional(request, entry, response):
+        if not any(header in request.META for header in _CONDITIONAL_HEADERS):
+            return response
         return get_conditional_response(request, etag=entry["etag"], response=response)
 
     @staticmethod
     def _add_validators(response, entry):
         response["ETag"] = entry["etag"]
-        response["Last-Modified"] = http_date(math.floor(entry["rendered"]))
+        response["Last-Modified"] = entry["last_modified"]
         max_age = int(min(http_max_age(), max(0, entry["expires"] - time.time())))
-        if "Cache-Control" in response:
-            del response["Cache-Control"]
-        patch_cache_control(response, public=True, max_age=max_age)
+        response["Cache-Control"] = f"public, max-age={max_age}"
 
 
 def http_max_age():

@@ -54,10 +54,14 @@ class NewsroomPaginator(Paginator):
     anchor_rows = 500
 
     @cached_property
+    def _query_key(self):
+        return query_key(self.object_list)
+
+    @cached_property
     def count(self):
         if not isinstance(self.object_list, QuerySet):
             return super().count
-        return memoise("count", query_key(self.object_list), self.object_list.count)
+        return memoise("count", self._query_key, self.object_list.count)
 
     def page(self, number):
         number = self.validate_number(number)
@@ -72,28 +76,31 @@ class NewsroomPaginator(Paginator):
         if keys is None or bottom < self.anchor_rows:
             return self.object_list[bottom:top]
         anchors = memoise(
-            "anchors",
-            (query_key(self.object_list), self.anchor_rows),
-            lambda: self._anchors(keys),
+            "anchors", (self._query_key, self.anchor_rows), lambda: self._anchors(keys)
         )
         block = min(bottom // self.anchor_rows, len(anchors))
         if block == 0 or None in anchors[block - 1]:
             return self.object_list[bottom:top]
         start = block * self.anchor_rows
         after = self.object_list.filter(_after(keys, anchors[block - 1]))
-        return after[bottom - start : top - start]
+        # The rows skipped after the anchor are counted in the index alone (the subquery reads
+        # only the ordering columns); full rows are read for the page itself.
+        page_ids = after.order_by(*self._order_by()).values("pk")[bottom - start : top - start]
+        return self.object_list.filter(pk__in=page_ids)
+
+    def _order_by(self):
+        query = self.object_list.query
+        return query.order_by or (
+            self.object_list.model._meta.ordering if query.default_ordering else ()
+        )
 
     def _ordering(self):
         """
         The ordering as (field, descending) pairs when seeking is safe: plain fields of the
         model, ending with the primary key so that every row has its own key. Else ``None``.
         """
-        query = self.object_list.query
-        ordering = query.order_by or (
-            self.object_list.model._meta.ordering if query.default_ordering else ()
-        )
         keys = []
-        for item in ordering:
+        for item in self._order_by():
             if not isinstance(item, str) or "__" in item or item.lstrip("-") in ("", "?"):
                 return None
             name = item.lstrip("-")
