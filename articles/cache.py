@@ -45,7 +45,9 @@ _CONDITIONAL_HEADERS = (
     "HTTP_IF_MODIFIED_SINCE",
     "HTTP_IF_UNMODIFIED_SINCE",
 )
-_request_generation = contextvars.ContextVar("newsroom_content_generation", default=None)
+# Per request (set by the middleware): the content generation once read, so memos and the page
+# key agree and the number costs one cache round trip per request.
+_request_state = contextvars.ContextVar("newsroom_cache_request", default=None)
 _timed_change_sources = []
 
 
@@ -60,14 +62,16 @@ def current_generation():
     A missing number (a new or flushed cache) starts from the clock in nanoseconds, so a
     restarted count never meets pages cached under an earlier one.
     """
-    generation = _request_generation.get()
-    if generation is not None:
-        return generation
+    state = _request_state.get()
+    if state is not None and "generation" in state:
+        return state["generation"]
     key = f"{_prefix()}:{GENERATION_KEY}"
     generation = cache.get(key)
     if generation is None:
         cache.add(key, time.time_ns(), timeout=None)
         generation = cache.get(key)
+    if state is not None:
+        state["generation"] = generation
     return generation
 
 
@@ -87,6 +91,10 @@ def content_changed():
     that matters (pages rendered while the change was uncommitted may show the old state); the
     immediate bump also covers code that runs inside one long transaction, such as tests.
     """
+    state = _request_state.get()
+    if state is not None:
+        # Anything this request renders from now on must use the new number.
+        state.pop("generation", None)
     _bump_generation()
     transaction.on_commit(_bump_generation)
 
@@ -198,29 +206,32 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if self.skipped is None:
             self.skipped = _skipped_prefixes()
-        if not self._request_is_shareable(request):
-            response = self.get_response(request)
-            if request.method in ("GET", "HEAD") and not response.has_header("Cache-Control"):
-                # A page shown to someone with a session may hold their name or drafts.
-                patch_cache_control(response, private=True, no_cache=True)
-            return response
-
-        key = self._page_key(request)
-        found = cache.get_many([key, f"{_prefix()}:{GENERATION_KEY}"])
-        generation = found.get(f"{_prefix()}:{GENERATION_KEY}")
-        if generation is None:
-            generation = current_generation()
-        token = _request_generation.set(generation)
+        state = {}
+        token = _request_state.set(state)
         try:
+            if not self._request_is_shareable(request):
+                response = self.get_response(request)
+                if request.method in ("GET", "HEAD") and not response.has_header("Cache-Control"):
+                    # A page shown to someone with a session may hold their name or drafts.
+                    patch_cache_control(response, private=True, no_cache=True)
+                return response
+            key = self._page_key(request)
+            found = cache.get_many([key, f"{_prefix()}:{GENERATION_KEY}"])
+            if f"{_prefix()}:{GENERATION_KEY}" in found:
+                state["generation"] = found[f"{_prefix()}:{GENERATION_KEY}"]
+            generation = current_generation()
             entry = found.get(key)
             if entry and entry["generation"] == generation and entry["expires"] > time.time():
                 return self._from_entry(request, entry)
             response = self.get_response(request)
-            if self._response_is_shareable(request, response):
+            if (
+                self._response_is_shareable(request, response)
+                and state.get("generation") == generation
+            ):
                 return self._store(request, key, generation, response)
             return response
         finally:
-            _request_generation.reset(token)
+            _request_state.reset(token)
 
     def _request_is_shareable(self, request):
         if request.method not in ("GET", "HEAD") or page_cache_seconds() <= 0:

@@ -289,3 +289,19 @@ def test_static_files_are_hashed_compressed_and_cached_for_ever(client):
     assert "immutable" in response["Cache-Control"]
     assert int(response["Cache-Control"].split("max-age=")[1].split(",")[0]) >= 365 * 24 * 3600
     b"".join(response.streaming_content)
+
+
+def test_a_response_from_a_request_that_changed_content_is_not_stored():
+    """A page rendered while its own request changed content is not shared afterwards."""
+    calls = []
+
+    def changes_content(request):
+        calls.append(1)
+        page_cache.content_changed()
+        return HttpResponse("rendered mid-change")
+
+    middleware = page_cache.PublicPageCacheMiddleware(changes_content)
+    factory = RequestFactory()
+    middleware(factory.get("/changing/"))
+    middleware(factory.get("/changing/"))
+    assert len(calls) == 2
