@@ -61,22 +61,25 @@ def main():
     BUILD.mkdir(parents=True, exist_ok=True)
     prefix = f"newsroom-bench-{secrets.token_hex(4)}"
     env = server_environment(prefix)
-    manage("collectstatic", "--noinput", "-v0", env=env)
-    log("measuring queries, plans and the admin in-process")
-    subprocess.run([PYTHON, "-m", "bench.measure", str(BUILD)], cwd=ROOT, env=env, check=True)
-    measured = json.loads((BUILD / "measure.json").read_text())
-    (BUILD / "paths-floor.txt").write_text(FLOOR_PATH + "\n")
+    try:
+        manage("collectstatic", "--noinput", "-v0", env=env)
+        log("measuring queries, plans and the admin in-process")
+        subprocess.run([PYTHON, "-m", "bench.measure", str(BUILD)], cwd=ROOT, env=env, check=True)
+        measured = json.loads((BUILD / "measure.json").read_text())
+        (BUILD / "paths-floor.txt").write_text(FLOOR_PATH + "\n")
 
-    runs = {}
-    memory = None
-    for mode, seconds in (("on", "600"), ("off", "0")):
-        with Server(dict(env, NEWSROOM_PAGE_CACHE_SECONDS=seconds)) as server:
-            runs[mode] = {"floor": drive("floor")}
-            for page in measured["pages"]:
-                runs[mode][page["name"]] = drive(_slug(page["name"]))
-            if mode == "off":
-                memory = measure_memory(server, measured["pages"])
-    clear_redis(prefix)
+        runs = {}
+        memory = None
+        for mode, seconds in (("on", "600"), ("off", "0")):
+            with Server(dict(env, NEWSROOM_PAGE_CACHE_SECONDS=seconds)) as server:
+                runs[mode] = {"floor": drive("floor")}
+                for page in measured["pages"]:
+                    runs[mode][page["name"]] = drive(_slug(page["name"]))
+                if mode == "off":
+                    memory = measure_memory(server, measured["pages"])
+    finally:
+        # Nothing of this run stays in the shared Redis, even when it stops half-way.
+        clear_redis(prefix)
     report = render(measured, runs, memory, seconds_to_seed, time.monotonic() - started, revision)
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     OUTPUT.write_text(report)
