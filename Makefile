@@ -15,7 +15,7 @@ TEST_ENV := DJANGO_SECRET_KEY=newsroom-test-only-not-secret
 PO_FILES := $(wildcard articles/locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: install run test lint format clean messages screenshots vendor-axe
+.PHONY: install run test lint format clean messages screenshots vendor-axe bench
 # A failed compile must not leave a .mo that looks up to date.
 .DELETE_ON_ERROR:
 
@@ -47,6 +47,12 @@ run: install
 
 test: install
 	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Loads BENCH_ARTICLES (100,000) stories into PostgreSQL (BENCH_DATABASE_URL, default
+# newsroom_bench, recreated), serves them with gunicorn and wrk on 127.0.0.1, and writes
+# docs/benchmarks.md. Needs PostgreSQL and Redis; installs wrk with apt-get if missing.
+bench: install
+	$(PY) -m bench.run
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 # useradmin registers the User admin.
 from . import useradmin, workflow  # noqa: F401
+from .cache import content_changed
 from .formfields import (
     CheckedModelMultipleChoiceField,
     ValidatingAutocompleteSelect,
@@ -106,6 +107,25 @@ class NewsroomAdmin(admin.ModelAdmin):
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    # Every write here may change what the public sees, so cached public pages go stale at
+    # once (articles/cache.py). save_related covers many-to-many edits, which land after
+    # save_model; delete_queryset covers the bulk "delete selected" action.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        content_changed()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        content_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        content_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        content_changed()
+
 
 @admin.register(District)
 class DistrictAdmin(NewsroomAdmin):
@@ -158,6 +178,9 @@ class ArticleAdmin(NewsroomAdmin):
     list_select_related = ["source", "author"]
     search_fields = ["title", "summary"]
     date_hierarchy = "published_at"
+    # The unfiltered total is a second COUNT(*) over every article on each changelist view;
+    # "N results" for the current filter is enough at 100,000 rows.
+    show_full_result_count = False
     autocomplete_fields = ["districts", "source"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = [

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from .cache import content_changed, register_timed_change
 from .images import lead_image_path
 from .sanitize import sanitize_html
 from .times import format_local
@@ -623,10 +624,12 @@ def _forget_cached(key):
     Drop a cached copy now and again once the transaction commits.
 
     The second delete closes the window in which another request could cache the old row
-    between this write and its commit.
+    between this write and its commit. What is cached here shows on every public page, so
+    the cached pages go stale too (``content_changed``).
     """
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
+    content_changed()
 
 
 def default_site_name():
@@ -918,6 +921,19 @@ class AlertBanner(models.Model):
     @property
     def can_be_dismissed(self):
         return self.dismissible and self.severity != self.Severity.EMERGENCY
+
+
+def _next_banner_change():
+    """The next time a banner starts or ends: cached pages must not outlive it."""
+    now = timezone.now()
+    times = AlertBanner.objects.aggregate(
+        start=models.Min("starts_at", filter=Q(starts_at__gt=now)),
+        end=models.Min("ends_at", filter=Q(ends_at__gt=now)),
+    )
+    return min((t for t in times.values() if t is not None), default=None)
+
+
+register_timed_change(_next_banner_change)
 
 
 # Imported last: the workflow module uses the models above, and Article's transition

@@ -24,6 +24,7 @@ from django.views.generic import DetailView, ListView
 
 from .forms import ArticleFilterForm
 from .models import Article, District, SiteSettings, Source
+from .pagination import NewsroomPaginator
 from .search import SearchForm, SearchPaginator, add_highlights
 
 
@@ -78,6 +79,7 @@ class ArticleListView(PublishedArticleMixin, ListView):
     """
 
     paginate_by = 20
+    paginator_class = NewsroomPaginator
 
     def get(self, request, *args, **kwargs):
         self.year, self.month = kwargs.get("year"), kwargs.get("month")
@@ -178,6 +180,7 @@ class _FilteredArticleListView(PublishedArticleMixin, ListView):
     """Published stories of one district or source, found by the slug in the URL."""
 
     paginate_by = 20
+    paginator_class = NewsroomPaginator
     filter_model = None
     filter_field = None
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import notifications
+from .cache import content_changed
 from .models import Article, ArticleEvent
 from .times import format_local
 
@@ -339,6 +340,9 @@ def _run(article, by, name, change, comment="", notify=None):
                 comment=_("The email could not be sent; tell these people another way."),
                 recipients=failed,
             )
+        # Published, scheduled, withdrawn or removed: cached public pages go stale at once,
+        # on every app server (and again once this transaction commits).
+        content_changed()
     for field in fields:
         setattr(article, field, getattr(current, field))
     return event

@@ -89,6 +89,9 @@ MIDDLEWARE = [
     "articles.security.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.resilience.DatabaseUnavailableMiddleware",
+    # Whole pages for anonymous readers; after HTTPS redirects and static files, before
+    # sessions, so a hit costs one cache round trip (articles/cache.py).
+    "articles.cache.PublicPageCacheMiddleware",
     # ETag from the page's content, and 304 Not Modified when it matches If-None-Match.
     # Public pages carry nothing per visitor (no CSRF token), so repeat visits match.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -150,9 +153,9 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's RedisCache that treats an unreachable Redis as a cache miss, so the
-            # site keeps serving from the database (articles/cache.py).
-            "BACKEND": "articles.cache.ResilientRedisCache",
+            # Django's RedisCache reusing its clients, and treating an unreachable Redis as a
+            # cache miss so the site keeps serving from the database (articles/cache_backends.py).
+            "BACKEND": "articles.cache_backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "newsroom"),
             "OPTIONS": {
@@ -222,6 +225,23 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# Media on S3-compatible object storage, shared by every app server (README, "Deploy").
+# Needs the optional extra: pip install 'newsroom[s3]'. Credentials come from the standard
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY environment variables, read by boto3 itself.
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET")
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": env("MEDIA_S3_REGION") or None,
+            "custom_domain": env("MEDIA_S3_CUSTOM_DOMAIN") or None,
+            # Public images get plain URLs, so cached pages do not carry expiring signatures.
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
 
 EMAIL_BACKEND = (
     "django.core.mail.backends.console.EmailBackend"
@@ -415,6 +435,16 @@ NEWSROOM_SITE_URL = env("NEWSROOM_SITE_URL", "http://127.0.0.1:8000")
 # Nothing is published without a second person: the approver is neither the author nor
 # anyone who edited it since its last review. Off only for one-person newsrooms.
 NEWSROOM_TWO_PERSON_RULE = env_bool("NEWSROOM_TWO_PERSON_RULE", True)
+
+# Public page cache (articles/cache.py): how long an anonymous page may be kept at most (0 turns
+# the cache off), and the max-age browsers and a front proxy are told (every change and every
+# scheduled go-live still cuts both short).
+NEWSROOM_PAGE_CACHE_SECONDS = int(env("NEWSROOM_PAGE_CACHE_SECONDS", "600"))
+NEWSROOM_HTTP_MAX_AGE = int(env("NEWSROOM_HTTP_MAX_AGE", "0"))
+# `make bench` only: serves this file's bytes from memory at /__bench__/floor/ (bench/floor.py).
+NEWSROOM_BENCH_FLOOR_FILE = env("NEWSROOM_BENCH_FLOOR_FILE")
+# Paths the page cache never looks at (besides static, media and the admin).
+NEWSROOM_PAGE_CACHE_SKIP = ["/__bench__/"] if NEWSROOM_BENCH_FLOOR_FILE else []
 
 LOGGING = {
     "version": 1,

@@ -66,3 +66,9 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if settings.NEWSROOM_BENCH_FLOOR_FILE:
+    # `make bench` only: the floor every page is compared with (bench/floor.py).
+    from bench.floor import floor
+
+    urlpatterns.insert(0, path("__bench__/floor/", floor))

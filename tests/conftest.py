@@ -26,9 +26,13 @@ def test_environment(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def media_storage(settings, tmp_path):
-    """Each test stores media in its own folder and starts with an empty cache."""
-
+    """
+    Each test stores media in its own folder and starts with an empty cache. Pages are
+    rendered for every request: the whole-page cache has its own tests (test_cache.py,
+    test_several_servers.py), which turn it on.
+    """
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
     cache.clear()
     yield settings.MEDIA_ROOT
     cache.clear()

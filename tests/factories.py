@@ -103,3 +103,27 @@ def make_phone_photo(size=(1600, 1200)):
 
 def make_upload(data, name="photo.jpg", content_type="image/jpeg"):
     return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def article_admin_form(article, **changes):
+    """The admin change form's POST data for ``article``, with ``changes`` applied."""
+    values = {
+        "title": article.title,
+        "slug": article.slug,
+        "summary": article.summary,
+        "body": article.body,
+        "districts": [district.pk for district in article.districts.all()],
+        "source": article.source_id,
+        "source_url": article.source_url,
+        "language": article.language,
+        "status": article.status,
+        "published_at": article.published_at,
+        "public_updated_at": article.public_updated_at,
+    }
+    values.update(changes)
+    data = {k: v for k, v in values.items() if k not in ("published_at", "public_updated_at")}
+    for name in ("published_at", "public_updated_at"):
+        moment = values[name] and timezone.localtime(values[name])
+        data[f"{name}_0"] = moment.strftime("%Y-%m-%d") if moment else ""
+        data[f"{name}_1"] = moment.strftime("%H:%M:%S") if moment else ""
+    return data

@@ -27,19 +27,19 @@ def build_site(n_articles, n_districts, n_sources):
     return districts, sources, articles
 
 
-# Page, and the queries it runs once the site settings and banners are cached.
+# Page, and the queries it runs once the site settings, banners and memos are cached.
 PAGES = [
     ("/", 5),  # featured + newest + their districts + districts + sources
-    ("/articles/", 6),  # first year + districts + sources + count + stories + their districts
-    ("/articles/?district={district}&source={source}&year=2020&month=11", 6),
-    ("/articles/?district={district}&page=2", 6),
-    ("/articles/2020/", 7),  # the list's six + the months with stories
-    ("/articles/2020/11/", 6),
+    ("/articles/", 5),  # first year + districts + sources + stories + their districts
+    ("/articles/?district={district}&source={source}&year=2020&month=11", 5),
+    ("/articles/?district={district}&page=2", 5),
+    ("/articles/2020/", 6),  # the list's five + the months with stories
+    ("/articles/2020/11/", 5),
     ("{article}", 3),  # story with its source + its districts + related stories
     ("/districts/", 1),
-    ("{district_page}", 4),  # district + count + stories + their districts
+    ("{district_page}", 3),  # district + stories + their districts
     ("/sources/", 1),
-    ("{source_page}", 4),
+    ("{source_page}", 3),
 ]
 
 
@@ -56,6 +56,8 @@ def test_query_count_does_not_grow_with_the_data(client, django_assert_num_queri
             district_page=districts[0].get_absolute_url(),
             source_page=sources[0].get_absolute_url(),
         )
+        # Warms the memos kept until content changes (a list's count, the next go-live).
+        client.get(url)
         with django_assert_num_queries(queries):
             response = client.get(url)
         assert response.status_code == 200, url

@@ -52,7 +52,7 @@ def test_database_url_and_redis_url_switch_backends():
         REDIS_URL="redis://127.0.0.1:6379/0",
     ).stdout.split()
     assert switched == [
-        "django.db.backends.postgresql", "articles.cache.ResilientRedisCache"
+        "django.db.backends.postgresql", "articles.cache_backends.ResilientRedisCache"
     ]  # fmt: skip
 
 
@@ -83,3 +83,16 @@ def test_collectstatic_hashes_and_compresses(tmp_path, settings):
     assert css, "no hashed site.css"
     assert list((tmp_path / "css").glob("site.*.css.gz"))
     assert (tmp_path / "staticfiles.json").exists()
+
+
+def test_media_bucket_switches_to_s3_storage():
+    """MEDIA_S3_BUCKET puts uploads on S3-compatible storage with plain public URLs."""
+    code = "o = settings.STORAGES['default']; print(o['BACKEND'], o.get('OPTIONS', {}).get('bucket_name'))"
+    assert settings_in_subprocess(code, DJANGO_SECRET_KEY="k").stdout.split() == [
+        "django.core.files.storage.FileSystemStorage", "None"
+    ]  # fmt: skip
+    out = settings_in_subprocess(
+        code, DJANGO_SECRET_KEY="k", MEDIA_S3_BUCKET="newsroom-media",
+        MEDIA_S3_ENDPOINT_URL="https://s3.example.invalid",
+    ).stdout.split()  # fmt: skip
+    assert out == ["storages.backends.s3.S3Storage", "newsroom-media"]

@@ -47,7 +47,12 @@ def test_an_approved_schedule_goes_public_at_its_time_without_any_process(client
     article.approve(editor, at=at)
     assert client.get(article.get_absolute_url()).status_code == 404
     assert "Greenway opens" not in client.get("/articles/").content.decode()
-    with mock.patch("django.utils.timezone.now", return_value=at + timedelta(seconds=1)):
+    later = at + timedelta(seconds=1)
+    # Both clocks move: timezone.now() for queries, time.time() for cached memos' freshness.
+    with (
+        mock.patch("django.utils.timezone.now", return_value=later),
+        mock.patch("time.time", return_value=later.timestamp()),
+    ):
         assert client.get(article.get_absolute_url()).status_code == 200
         assert "Greenway opens" in client.get("/articles/").content.decode()
 

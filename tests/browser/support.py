@@ -107,6 +107,9 @@ def ckeditor_format(page, label, field="body"):
 
 def ckeditor_insert_link(page, text, url, field="body"):
     """Insert a link at the caret through the toolbar's Link dialog."""
+    # CKEditor records the caret a moment after typing (a debounced check); a person is never
+    # quicker than that, a test is: record it now, so the dialog inserts where the caret is.
+    page.evaluate("id => CKEDITOR.instances[id].selectionChange(true)", f"id_{field}")
     ckeditor_button(page, "link", field)
     dialog = page.locator(".cke_dialog:visible")
     dialog.get_by_label("Display Text").fill(text)
