@@ -138,6 +138,9 @@ class SiteServer:
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             # Plain HTTP on loopback: no redirect to HTTPS.
             "DJANGO_HTTPS": "0",
+            # Every request reaches the database: the outage is what is being tested, not the
+            # page cache (which would keep serving cached pages through it).
+            "NEWSROOM_PAGE_CACHE_SECONDS": "0",
         }
         environment.update(env)
         self.process = subprocess.Popen(

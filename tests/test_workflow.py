@@ -428,7 +428,7 @@ def test_edit_rules_on_the_model(people):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_editors_approving_at_once_publish_once():
     """The row lock serialises two approvals: one wins, the other is refused."""
     writer = make_user(role="writer")

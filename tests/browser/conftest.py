@@ -6,16 +6,14 @@ Without Chromium the tests skip with one line saying so; in CI (``CI=true``) a m
 browser is an error instead, so a green CI run always means the browser tests ran.
 """
 
-import importlib
 import os
-from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.test.testcases import LiveServerThread
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser import support
+from tests.factories import ensure_roles
 
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
@@ -31,15 +29,8 @@ def _serve_like_production(app):
 
 @pytest.fixture(autouse=True)
 def role_groups(transactional_db):
-    """
-    The role groups that the data migration creates. Transactional tests empty every table
-    after each test, migration-made rows included, so they are made again, by the
-    migration's own idempotent function.
-    """
-    migrations = Path(__file__).resolve().parents[2] / "articles" / "migrations"
-    name = next(migrations.glob("*_workflow_roles.py")).stem
-    module = importlib.import_module(f"articles.migrations.{name}")
-    module.create_roles(apps, None)
+    """The role groups, which the flush after each transactional test drops."""
+    ensure_roles()
 
 
 @pytest.fixture(scope="session")

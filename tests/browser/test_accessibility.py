@@ -13,7 +13,7 @@ from tests.factories import make_article, make_district, make_source, make_super
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 RICH_BODY = (

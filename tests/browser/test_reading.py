@@ -7,7 +7,7 @@ from tests.factories import make_article, make_district, make_source
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 PHONE_WIDTH = support.PHONE["viewport"]["width"]
