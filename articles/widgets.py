@@ -8,6 +8,7 @@ class RichTextEditor(CKEditorWidget):
     """
     CKEditor for article bodies, uploading images to ``articles.uploads`` (never to
     django-ckeditor's own uploader) and sending Django's CSRF token with every upload.
+    Its "Upload image" toolbar button is the ``newsroomupload`` plugin.
     """
 
     def _set_config(self):
@@ -25,4 +26,6 @@ class RichTextEditor(CKEditorWidget):
 
     @property
     def media(self):
-        return super().media + Media(js=["js/editor-uploads.js"])
+        # After ckeditor.js and before the editors start (ckeditor-init.js waits for
+        # DOMContentLoaded): editor-upload-button.js registers the newsroomupload plugin.
+        return super().media + Media(js=["js/editor-uploads.js", "js/editor-upload-button.js"])

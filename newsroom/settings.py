@@ -272,7 +272,7 @@ CKEDITOR_CONFIGS = {
             ["Bold", "Italic", "Subscript", "Superscript"],
             ["NumberedList", "BulletedList", "Blockquote"],
             ["Link", "Unlink"],
-            ["Image", "Table", "HorizontalRule", "SpecialChar"],
+            ["Image", "NewsroomUploadImage", "Table", "HorizontalRule", "SpecialChar"],
             ["PasteText", "RemoveFormat"],
             ["Undo", "Redo"],
         ],
@@ -292,7 +292,8 @@ CKEDITOR_CONFIGS = {
         ),
         # The dialogs' Upload tabs are off: they build an <iframe src="javascript:…"> that the
         # admin's Content-Security-Policy refuses. Pictures are uploaded by pasting or dropping
-        # them into the editor (uploadimage plugin), to the same checked upload view.
+        # them into the editor (uploadimage plugin) or with the "Upload image" button
+        # (newsroomupload, static/js/editor-upload-button.js), to the same checked upload view.
         "removeDialogTabs": (
             "image:advanced;image:Link;image:Upload;link:advanced;link:target;link:upload;"
             "table:advanced"
@@ -303,7 +304,9 @@ CKEDITOR_CONFIGS = {
         "image_previewText": " ",
         # Edits in a <div> of the admin page instead of an <iframe>: the iframe is set up by an
         # inline <script> that the admin's Content-Security-Policy does not allow.
-        "extraPlugins": "divarea",
+        # newsroomupload: the "Upload image" button, registered by
+        # static/js/editor-upload-button.js before the editors start.
+        "extraPlugins": "divarea,newsroomupload",
         "height": 360,
         "width": "100%",
     }

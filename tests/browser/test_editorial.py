@@ -3,14 +3,23 @@
 import re
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from articles.models import Article
 from articles.sanitize import sanitize_html
 from tests.browser import support
-from tests.factories import make_article, make_district, make_source, make_superuser, make_user
+from tests.factories import (
+    make_article,
+    make_district,
+    make_image_bytes,
+    make_source,
+    make_superuser,
+    make_user,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -203,3 +212,79 @@ def test_markup_put_into_ckeditor_cannot_run_script_for_readers(page, new_page, 
     body.get_by_text("Details").click()
     assert reader.url.endswith(article.get_absolute_url())
     assert dialogs == []
+
+
+def upload_with_toolbar_button(page, name, data, mime_type="image/jpeg"):
+    """Press the editor's "Upload image" button and choose a file in the browser's picker."""
+    with page.expect_file_chooser() as chooser:
+        support.ckeditor_button(page, "newsroomuploadimage")
+    assert not chooser.value.is_multiple()
+    chooser.value.set_files(files=[{"name": name, "mimeType": mime_type, "buffer": data}])
+
+
+def test_upload_image_button_puts_the_picture_into_the_story(page):
+    """
+    The editor's "Upload image" button opens the browser's file picker (no dialog, no
+    iframe); the chosen JPEG is uploaded, appears in the editor from /media/, and the saved
+    body keeps it, pointing at a file that is in storage.
+    """
+    user = make_superuser(password=support.PASSWORD)
+    make_source(name="Tianjin Daily", slug="tianjin-daily")
+    support.login(page, user.username, support.PASSWORD)
+    page.goto("/admin/articles/article/add/")
+    page.fill("#id_title", "New bridge opens")
+    support.wait_for_ckeditor(page)
+    button = page.locator("#cke_id_body a.cke_button__newsroomuploadimage")
+    assert button.get_attribute("title") == "Upload image"
+    support.ckeditor_editable(page).click()
+    page.keyboard.type("The bridge at dawn:")
+
+    upload_with_toolbar_button(page, "bridge.jpg", make_image_bytes())
+    image = support.ckeditor_editable(page).locator("img[src^='/media/']")
+    image.wait_for()
+    src = image.get_attribute("src")
+    assert re.fullmatch(r"/media/editor/\d{4}/\d{2}/[0-9a-f]{32}\.jpg", src)
+    # The picker's input is the page's own, not part of the article form.
+    assert page.locator("form input[type=file]:not([name])").count() == 0
+
+    support.pick_autocomplete(page, "source", "Tianjin Daily")
+    support.admin_save(page)
+    assert "was added successfully" in page.locator(".messagelist").inner_text()
+    article = Article.objects.get(title="New bridge opens")
+    assert flatten_html(article.body) == f'<p>The bridge at dawn:<img alt="" src="{src}"></p>'
+    assert default_storage.exists(src.removeprefix("/media/"))
+
+
+def test_upload_image_button_shows_the_refusal_and_inserts_nothing(page, page_errors):
+    """
+    A file that is not a picture (text named .jpg) chosen with the "Upload image" button is
+    refused: the editor shows the server's reason as a warning and its content is unchanged.
+    """
+    user = make_superuser(password=support.PASSWORD)
+    support.login(page, user.username, support.PASSWORD)
+    page.goto("/admin/articles/article/add/")
+    support.fill_ckeditor(page, "<p>Before the upload.</p>")
+    support.ckeditor_editable(page).click()
+    before = support.ckeditor_data(page)
+    stored_before = sorted(Path(default_storage.location).rglob("*"))
+
+    upload_with_toolbar_button(page, "notes.jpg", b"Meeting notes, not a picture.\n" * 20)
+    warning = page.locator("#cke_notifications_area_id_body .cke_notification_warning")
+    warning.wait_for()
+    assert "could not be read as a complete JPEG, PNG, GIF or WebP image" in warning.inner_text()
+    assert support.ckeditor_editable(page).locator("img").count() == 0
+    assert support.ckeditor_data(page) == before
+    assert sorted(Path(default_storage.location).rglob("*")) == stored_before
+    # Chromium logs every 4xx answer as a console error; this one is the expected refusal.
+    page_errors[:] = [error for error in page_errors if "400 (Bad Request)" not in error]
+
+
+def test_upload_image_button_speaks_the_admin_language(new_page):
+    """The button's label follows the admin's language: Chinese for a zh-CN browser."""
+    user = make_superuser(password=support.PASSWORD)
+    page = new_page(locale="zh-CN")
+    support.login(page, user.username, support.PASSWORD)
+    page.goto("/admin/articles/article/add/")
+    support.wait_for_ckeditor(page)
+    button = page.locator("#cke_id_body a.cke_button__newsroomuploadimage")
+    assert button.get_attribute("title") == "上传图片"
