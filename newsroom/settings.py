@@ -73,6 +73,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Scheduled changes to live articles go live on the first request after their time: a
+    # cache lookup per request, no job to run (articles/revisions.py).
+    "articles.revisions.DueChangesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"

@@ -5,6 +5,7 @@ import html5lib
 import pytest
 from django.utils import timezone
 
+from articles import revisions
 from articles.models import AlertBanner, Article, SiteSettings
 from tests.factories import make_article, make_district, make_source
 
@@ -168,14 +169,16 @@ def _build_site(n_articles, n_districts):
 def test_query_counts_do_not_grow(client, django_assert_num_queries, n_articles, n_districts):
     """Public pages run a fixed number of queries, whatever the number of rows."""
     districts, articles = _build_site(n_articles, n_districts)
-    SiteSettings.load(), AlertBanner.showing()  # warm caches cost no query
+    # Warm caches cost no query: settings, banners, the next scheduled change.
+    SiteSettings.load(), AlertBanner.showing(), revisions.apply_due_changes()
     with django_assert_num_queries(5):  # featured + newest + their districts + districts + sources
         client.get("/")
     with django_assert_num_queries(
         6
     ):  # first year + districts + sources + count + stories + districts
         client.get("/articles/")
-    with django_assert_num_queries(3):  # story with source + its districts + related stories
+    # story with source + its districts + its change notes + related stories
+    with django_assert_num_queries(4):
         client.get(articles[0].get_absolute_url())
     with django_assert_num_queries(4):  # district + count + stories + districts
         client.get(districts[0].get_absolute_url())
