@@ -77,6 +77,7 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.body_removals = []
         self.conflict = None
+        self.unchanged = False
         if self.instance.pk is None:
             del self.fields["version"]
         else:
@@ -124,8 +125,10 @@ class ArticleAdminForm(forms.ModelForm):
         super()._post_clean()
         if self.instance.pk is None or self.errors:
             return
-        if not [name for name in self.changed_data if name != "version"]:
-            return  # Nothing to save: nobody's change is at risk.
+        data = revisions.snapshot(self.instance, districts=self.cleaned_data.get("districts", []))
+        if data == revisions.draft_snapshot(self.instance.pk):
+            self.unchanged = True  # Nothing to save, so nobody's change is at risk.
+            return
         try:
             self.instance.version = revisions.claim(self.instance.pk, self.cleaned_data["version"])
         except revisions.Conflict as conflict:
@@ -332,6 +335,8 @@ class ArticleAdmin(NewsroomAdmin):
     # its pending draft: readers keep the live version until the changes are approved.
 
     def save_model(self, request, obj, form, change):
+        if change and form.unchanged:
+            return  # The same content again: no write, no revision, no version.
         if change and obj.is_live():
             before = revisions.draft_snapshot(obj.pk)
             if "lead_image" in form.changed_data and obj.lead_image:
@@ -363,8 +368,9 @@ class ArticleAdmin(NewsroomAdmin):
 
     def save_related(self, request, form, formsets, change):
         article = form.instance
-        if change and article.is_live():
-            return  # The districts chosen are in the pending draft, not on the live row.
+        if change and (form.unchanged or article.is_live()):
+            # Nothing changed; or the districts chosen are in the pending draft, not live.
+            return
         super().save_related(request, form, formsets, change)
         revisions.record_saved_edit(
             article,

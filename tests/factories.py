@@ -103,3 +103,23 @@ def make_phone_photo(size=(1600, 1200)):
 
 def make_upload(data, name="photo.jpg", content_type="image/jpeg"):
     return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def make_pending_changes(article, by=None, status="draft", **changes):
+    """
+    Give a live ``article`` unpublished changes (its pending draft) as the admin would: a
+    revision with ``changes`` applied to its current draft, an "Edited" entry by ``by``.
+    """
+    from articles import revisions
+
+    by = by or article.author
+    before = revisions.draft_snapshot(article.pk)
+    data = {**before, **changes}
+    current = Article.objects.get(pk=article.pk)
+    revisions.claim(current.pk, current.version)
+    current.version += 1
+    revision = revisions.save_pending_draft(current, by, data, before)
+    if status != "draft":
+        Article.objects.filter(pk=article.pk).update(pending_status=status)
+    article.refresh_from_db()
+    return revision
