@@ -147,16 +147,17 @@ class ArticleAdminForm(forms.ModelForm):
         self.add_error(
             None,
             format_html(
-                '{} {} <a href="{}">{}</a> {}',
+                '{} <a href="{}">{}</a>. {}',
                 gettext(
                     "%(who)s changed this article at %(when)s, after you opened it. Nothing "
                     "was saved: what you typed is still in the form below."
                 )
                 % {"who": conflict.who, "when": conflict.when},
-                gettext("See what they changed:"),
                 f"{compare}?since={conflict.expected or ''}",
-                gettext("their change"),
-                gettext("Saving again replaces their version with yours."),
+                gettext("See what they changed"),
+                gettext(
+                    "Saving again replaces their version with yours, so look at their change first."
+                ),
             ),
         )
         self.data = self.data.copy()
@@ -539,6 +540,7 @@ class ArticleAdmin(NewsroomAdmin):
             if request.method != "POST":
                 return self.render_workflow(request, obj, form, 200, refusal=error.message)
         status = 200
+        label = transition.label_for(obj)  # before the transition: it may apply the changes
         if request.method == "POST":
             status = 400
             if form.is_valid():
@@ -555,9 +557,7 @@ class ArticleAdmin(NewsroomAdmin):
                         gettext("“%(title)s”: %(action)s done. It is now %(status)s.")
                         % {
                             "title": obj.title,
-                            "action": transition.label_for(obj)
-                            if obj.has_pending_changes
-                            else transition.label,
+                            "action": label,
                             "status": obj.workflow_label(),
                         },
                     )

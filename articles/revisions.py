@@ -173,7 +173,7 @@ def draft_snapshot(article_id):
 # Recording
 
 
-def record(article, by, data, kind=Revision.Kind.EDIT, restored_from=None, version=None):
+def record(article, by, data, kind=Revision.Kind.EDIT, restored_from=None, version=None, at=None):
     """Append a revision of ``article`` holding ``data``; numbered after the newest."""
     newest = article.revisions.aggregate(n=Max("number"))["n"] or 0
     return Revision.objects.create(
@@ -181,6 +181,7 @@ def record(article, by, data, kind=Revision.Kind.EDIT, restored_from=None, versi
         number=newest + 1,
         kind=kind,
         created_by=by,
+        created_at=at or timezone.now(),
         snapshot=data,
         restored_from=restored_from,
         article_version=version if version is not None else article.version,

@@ -85,7 +85,7 @@ def test_the_second_save_is_refused_and_keeps_what_was_typed(two_editors, status
     assert response.status_code == 200
     page = response.content.decode()
     assert "Li Wei changed this article at" in page and "after you opened it" in page
-    assert "Nothing was saved" in page
+    assert "Nothing was saved" in page and "See what they changed</a>." in page
     assert f"/admin/articles/article/{article.pk}/revisions/compare/?since={version_two}" in page
     assert 'value="Heating starts today"' in page and "Typed by Zhao, not lost." in page
     if status == Status.PUBLISHED:
