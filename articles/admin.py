@@ -204,7 +204,10 @@ class WorkQueueFilter(admin.SimpleListFilter):
             case "review":
                 return queryset.awaiting_review()
             case "scheduled":
-                return queryset.scheduled()
+                # Articles not yet public, and approved changes waiting for their time.
+                return queryset.scheduled() | queryset.filter(
+                    pending_status=Article.PendingStatus.SCHEDULED
+                )
             case "urgent":
                 return queryset.urgent_unconfirmed()
             case "changes":

@@ -655,11 +655,15 @@ def unschedule(article, by):
             current.pending_status = Pending.DRAFT
             current.pending_go_live_at = None
             return ["pending_status", "pending_go_live_at"]
+        fields = []
+        if current.has_pending_changes:
+            # Nobody has read either version yet: the newer one becomes the draft.
+            fields = _apply_pending(current, by, timezone.now(), None)
         current.status = Status.DRAFT
         current.published_at = None
         current.public_updated_at = None
         current.urgent_unconfirmed = False
-        return ["status", "published_at", "public_updated_at", "urgent_unconfirmed"]
+        return [*fields, "status", "published_at", "public_updated_at", "urgent_unconfirmed"]
 
     return _run(article, by, "unschedule", change)
 

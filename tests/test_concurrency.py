@@ -198,7 +198,7 @@ def test_the_form_names_who_else_opened_it_recently(two_editors):
     article = make_article(status=Status.DRAFT)
     one.get(change_url(article))
     page = two.get(change_url(article)).content.decode()
-    assert "Also editing this article:" in page and "Li Wei (opened at" in page
+    assert "Also editing this article:" in page and "Li Wei (opened 0\xa0minutes ago)" in page
     assert "Also editing this article:" in one.get(change_url(article)).content.decode()
     # Opened more than five minutes ago: no longer named.
     EditingPresence.objects.filter(user=first).update(seen_at=timezone.now() - timedelta(minutes=6))

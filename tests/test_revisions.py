@@ -4,6 +4,7 @@ drafts under review, major and minor changes, change notes on the public page, f
 sitemap and structured data following the public update time, diffs, restoring.
 """
 
+import io
 import json
 import re
 from datetime import timedelta
@@ -14,7 +15,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from articles import revisions
+from articles import demo, revisions
 from articles.models import Article, ArticleEvent, ChangeNote, Revision
 from articles.workflow import WorkflowError
 from tests.factories import (
@@ -761,3 +762,66 @@ def test_pending_transition_matrix_over_http(client, mailoutbox, actor, transiti
         assert response.status_code in {400, 403, 404}
         assert row_and_history(article) == before
         assert mailoutbox == []
+
+
+def test_unscheduling_an_article_with_changes_keeps_the_newer_text_as_its_draft(newsroom):
+    """Nobody has read a scheduled article: unscheduling folds its changes into the draft."""
+    article = make_article(published_at=timezone.now() + timedelta(days=1), title="Old")
+    make_pending_changes(article, newsroom["writer"], title="Newer")
+    Article.objects.get(pk=article.pk).unschedule(newsroom["editor"])
+    article.refresh_from_db()
+    assert (article.status, article.title, article.has_pending_changes) == (
+        Status.DRAFT, "Newer", False
+    )  # fmt: skip
+
+
+def test_the_scheduled_queue_lists_approved_changes_waiting_for_their_time(client, newsroom):
+    article = make_article()
+    make_pending_changes(article, newsroom["writer"], status=Pending.IN_REVIEW, title="Later")
+    Article.objects.get(pk=article.pk).approve(
+        newsroom["editor"], at=timezone.now() + timedelta(days=1), major=False
+    )
+    client.force_login(newsroom["other_editor"])
+    response = client.get("/admin/articles/article/", {"queue": "scheduled"})
+    assert list(response.context["cl"].result_list) == [article]
+
+
+def test_demo_content_has_a_correction_and_changes_in_review(client, settings):
+    """The demo shows a corrected story's history, and a live story whose changes wait."""
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo_data", stdout=io.StringIO())
+    corrected = Article.objects.get(slug="heating-season-begins-across-the-city")
+    page = public_page(client, corrected)
+    assert "<strong>Correction:</strong> The first version gave the wrong hotline number." in page
+    assert corrected.public_updated_at > corrected.published_at
+    assert [r.number for r in corrected.revisions.all()] == [1, 2]
+    assert (
+        "12319"
+        in revisions.compare(
+            corrected.revisions.get(number=1).snapshot, corrected.revisions.get(number=2).snapshot
+        )[0].html
+    )
+    waiting = Article.objects.get(slug="nankai-libraries-extend-evening-hours")
+    assert waiting.pending_status == Pending.IN_REVIEW
+    assert "9 pm" in public_page(client, waiting)
+    slugs = [story["slug"] for story in demo.STORIES]
+    assert not Article.objects.filter(slug__in=slugs, revisions__isnull=True).exists()
+
+
+def test_the_backfill_gives_older_articles_a_first_revision():
+    """Migration revisions_backfill: revision 1 from the stored content, once; reversible."""
+    from django.apps import apps as django_apps
+
+    from tests.test_roles import find_migration
+
+    migration = find_migration("revisions_backfill")
+    article = make_article(title="Stored before revisions", districts=[make_district()])
+    migration.backfill(django_apps, None)
+    migration.backfill(django_apps, None)
+    [first] = article.revisions.all()
+    assert (first.number, first.kind, first.created_by) == (1, Revision.Kind.BASELINE, None)
+    assert first.snapshot == revisions.snapshot(Article.objects.get(pk=article.pk))
+    migration.remove_backfill(django_apps, None)
+    assert not article.revisions.exists()
