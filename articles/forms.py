@@ -41,7 +41,9 @@ class TransitionForm(forms.Form):
     state the page was made from (``token``) so a stale page is refused.
     """
 
-    token = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Required: a button on a page always carries it, so a post without one is not from a
+    # page and cannot prove it is current.
+    token = forms.CharField(widget=forms.HiddenInput)
 
     MAJOR, MINOR = "major", "minor"
 

@@ -825,3 +825,31 @@ def test_the_backfill_gives_older_articles_a_first_revision():
     assert first.snapshot == revisions.snapshot(Article.objects.get(pk=article.pk))
     migration.remove_backfill(django_apps, None)
     assert not article.revisions.exists()
+
+
+def test_a_change_of_source_and_source_url_goes_live_on_approval(newsroom):
+    article = make_article(source=make_source(name="Old source"))
+    new_source = make_source(name="New source")
+    make_pending_changes(
+        article,
+        newsroom["writer"],
+        status=Pending.IN_REVIEW,
+        source={"id": new_source.pk, "name": "New source"},
+        source_url="https://example.gov.cn/notice",
+    )
+    assert Article.objects.get(pk=article.pk).source.name == "Old source"
+    Article.objects.get(pk=article.pk).approve(newsroom["editor"], major=False)
+    article = Article.objects.get(pk=article.pk)
+    assert (article.source, article.source_url) == (new_source, "https://example.gov.cn/notice")
+
+
+def test_a_workflow_post_without_its_token_is_refused(client, newsroom, mailoutbox):
+    """Every button carries the version it was made from; a post without one is not from a page."""
+    article = make_article(author=newsroom["writer"], status=Status.IN_REVIEW)
+    before = Article.objects.filter(pk=article.pk).values().get()
+    client.force_login(newsroom["editor"])
+    response = client.post(
+        f"/admin/articles/article/{article.pk}/workflow/approve/", {"approve-at": ""}
+    )
+    assert response.status_code == 400
+    assert Article.objects.filter(pk=article.pk).values().get() == before and mailoutbox == []
