@@ -882,6 +882,7 @@ class ArticleEventAdmin(admin.ModelAdmin):
         "to_status",
         "comment",
         "recipients",
+        "revision",
     ]
     readonly_fields = fields
 

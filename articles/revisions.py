@@ -225,7 +225,7 @@ def record_edit_event(article, by, before, after, revision, extra=""):
     comment = _("Changed: %(fields)s.") % {"fields": ", ".join(map(field_label, changed))}
     if extra:
         comment = f"{comment} {extra}"
-    state = article.review_status if article.has_pending_changes else article.status
+    state = article.review_status
     return ArticleEvent.objects.create(
         article=article,
         actor=by,
