@@ -123,3 +123,22 @@ def make_pending_changes(article, by=None, status="draft", **changes):
         Article.objects.filter(pk=article.pk).update(pending_status=status)
     article.refresh_from_db()
     return revision
+
+
+def ensure_roles():
+    """
+    The role groups with their permissions, as migrating makes them. Transactional tests
+    empty every table afterwards, migration-made rows included, so such tests make them
+    again with the migrations' own idempotent functions (rather than serialized_rollback,
+    which collides with the content types another transactional test's flush recreates).
+    """
+    import importlib
+
+    from django.apps import apps
+    from django.db.migrations.loader import MigrationLoader
+
+    names = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+    for part, function in [("workflow_roles", "create_roles"), ("audit_permission", "grant")]:
+        name = next(n for app, n in names if app == "articles" and part in n)
+        module = importlib.import_module(f"articles.migrations.{name}")
+        getattr(module, function)(apps, None)

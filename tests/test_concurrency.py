@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from articles import revisions
 from articles.models import Article, ArticleEvent, EditingPresence
-from tests.factories import make_article, make_pending_changes, make_user
+from tests.factories import ensure_roles, make_article, make_pending_changes, make_user
 
 Status = Article.Status
 
@@ -259,9 +259,10 @@ def run_other_process(code, *, wait_for=None):
 
 
 @needs_postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_save_in_another_process_refuses_this_stale_form():
     """A second app process saves the article through the admin; this one's stale form is refused."""
+    ensure_roles()
     editor = make_user(role="editor", first_name="Zhao", last_name="Min")
     other = make_user(role="editor", username="other-process", first_name="Sun", last_name="Li")
     article = make_article(status=Status.DRAFT, title="Original", summary="Old.")
@@ -297,12 +298,13 @@ def test_a_save_in_another_process_refuses_this_stale_form():
 
 
 @needs_postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_processes_saving_at_the_same_moment_cannot_both_win():
     """
     The other process claims the version and holds its transaction open; this save waits
     for it (the conditional UPDATE locks the row), then finds the version moved: refused.
     """
+    ensure_roles()
     editor = make_user(role="editor")
     article = make_article(status=Status.DRAFT, title="Original")
     client = Client()
@@ -334,8 +336,10 @@ def test_two_processes_saving_at_the_same_moment_cannot_both_win():
 
 
 @needs_postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_workflow_post_racing_another_process_is_refused():
+    """A workflow button claimed from another process first is refused here."""
+    ensure_roles()
     writer, editor = make_user(role="writer"), make_user(role="editor")
     article = make_article(author=writer, status=Status.IN_REVIEW)
     token = article.workflow_token()

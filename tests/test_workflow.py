@@ -13,7 +13,7 @@ from django.utils import timezone
 from articles import notifications, revisions, workflow
 from articles.models import Article, ArticleEvent
 from articles.workflow import WorkflowError
-from tests.factories import make_article, make_superuser, make_user
+from tests.factories import ensure_roles, make_article, make_superuser, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -445,9 +445,10 @@ def test_edit_rules_on_the_model(people):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_editors_approving_at_once_publish_once():
     """The row lock serialises two approvals: one wins, the other is refused."""
+    ensure_roles()
     writer = make_user(role="writer")
     editors = [make_user(role="editor"), make_user(role="editor")]
     article = make_article(author=writer, status=Status.IN_REVIEW)
