@@ -46,6 +46,9 @@ DEMO_NOTICE = (
 # State is one of: published, scheduled (days ago negative: in the future), draft, in_review,
 # urgent (published urgently, awaiting another editor's confirmation), withdrawn (with a
 # public explanation, withdrawn "withdrawn_days_ago").
+# Optionally "correction" (first published with "first_body", corrected as a major change
+# "hours_after" publication, with a public change note) and "pending_changes" (unpublished
+# changes in review).
 STORIES = [
     {
         "slug": "wuqing-works-with-other-areas-to-boost-business",
@@ -124,6 +127,17 @@ STORIES = [
         "source": "tianjin-municipal-government",
         "state": "published",
         "days_ago": 3,
+        # First published with a wrong number, corrected the next morning as a major change.
+        "correction": {
+            "hours_after": 18,
+            "kind": "correction",
+            "note": "The first version gave the wrong hotline number. The number is 12345.",
+            "first_body": [
+                "The municipal heating season starts today and runs until the middle of March.",
+                "Residents whose radiators stay cold after two days should call the public "
+                "service hotline 12319, which passes reports to the heating company responsible.",
+            ],
+        },
     },
     {
         "slug": "jizhou-reopens-mountain-trails",
@@ -172,6 +186,14 @@ STORIES = [
         "source": "tianjin-daily",
         "state": "published",
         "days_ago": 8,
+        # A correction waiting for an editor: readers still see the text above.
+        "pending_changes": {
+            "summary": "Three branch libraries now open until 10 pm on weekdays.",
+            "body": [
+                "Three branch libraries in Nankai District now open until 10 pm from Monday "
+                "to Friday, after students asked for more evening study space.",
+            ],
+        },
     },
     {
         "slug": "jinnan-new-metro-feeder-buses",

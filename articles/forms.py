@@ -41,9 +41,13 @@ class TransitionForm(forms.Form):
     state the page was made from (``token``) so a stale page is refused.
     """
 
-    token = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Required: a button on a page always carries it, so a post without one is not from a
+    # page and cannot prove it is current.
+    token = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, transition, *args, **kwargs):
+    MAJOR, MINOR = "major", "minor"
+
+    def __init__(self, transition, *args, article=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.transition = transition
         name, label = transition.field, transition.field_label
@@ -71,10 +75,99 @@ class TransitionForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
 
+        self.asks_major = bool(
+            article is not None and transition.asks_major and workflow_asks_major(article)
+        )
+        if self.asks_major:
+            self._add_major_fields()
+
+    def _add_major_fields(self):
+        from .models import ChangeNote
+
+        self.fields["major"] = forms.ChoiceField(
+            label=_("Do readers need to know the content has changed?"),
+            choices=[
+                (
+                    self.MAJOR,
+                    _("Yes, a major change: readers see a change note and the new “Updated” date"),
+                ),
+                (self.MINOR, _("No, a minor change (a typo, a broken link): no note, no new date")),
+            ],
+            widget=forms.RadioSelect,
+        )
+        self.fields["note_kind"] = forms.ChoiceField(
+            label=_("Type of change"),
+            choices=[("", "—"), *ChangeNote.Kind.choices],
+            required=False,
+        )
+        self.fields["note"] = forms.CharField(
+            label=_("Change note (public)"),
+            required=False,
+            max_length=1000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_(
+                "For a major change: what changed and why, for readers. Shown in the article’s "
+                "history with the date the change goes live."
+            ),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.asks_major and cleaned.get("major") == self.MAJOR:
+            if not cleaned.get("note_kind"):
+                self.add_error("note_kind", _("Choose update, correction or clarification."))
+            if not (cleaned.get("note") or "").strip():
+                self.add_error("note", _("A major change needs a note for readers."))
+        return cleaned
+
     def arguments(self):
         """Keyword arguments for the Article transition method."""
         name = self.transition.field
-        return {name: self.cleaned_data[name]} if name else {}
+        arguments = {name: self.cleaned_data[name]} if name else {}
+        if self.asks_major:
+            major = self.cleaned_data["major"] == self.MAJOR
+            arguments["major"] = major
+            if major:
+                arguments["note_kind"] = self.cleaned_data["note_kind"]
+                arguments["note"] = self.cleaned_data["note"]
+        return arguments
+
+
+def workflow_asks_major(article):
+    from .workflow import asks_major  # the workflow module imports the models, as forms do
+
+    return asks_major(article)
+
+
+class ShareLinkForm(forms.Form):
+    """How long a new preview link stays valid."""
+
+    days = forms.TypedChoiceField(
+        label=_("Valid for"),
+        coerce=int,
+        initial=7,
+        choices=[
+            (1, _("1 day")),
+            (3, _("3 days")),
+            (7, _("7 days")),
+            (14, _("14 days")),
+            (30, _("30 days")),
+        ],
+    )
+
+
+class AuditExportForm(forms.Form):
+    """A date range of the audit log, in the newsroom's time zone, both days included."""
+
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            raise forms.ValidationError(_("The end date is before the start date."))
+        return cleaned
 
 
 class _RoleFormMixin:

@@ -1,5 +1,7 @@
+import hashlib
 import re
-from datetime import datetime
+import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -145,7 +147,32 @@ class ArticleQuerySet(models.QuerySet):
         return self.none()
 
     def awaiting_review(self):
-        return self.filter(status=Article.Status.IN_REVIEW)
+        """New articles in review, and changes to live articles in review."""
+        return self.filter(
+            Q(status=Article.Status.IN_REVIEW) | Q(pending_status=Article.PendingStatus.IN_REVIEW)
+        )
+
+    def with_pending_changes(self):
+        """Live articles with an edit that readers do not see yet (articles/revisions.py)."""
+        return self.filter(pending_revision__isnull=False)
+
+    def due_changes(self, now=None):
+        """Approved changes to live articles whose go-live time has come but are not applied."""
+        return self.filter(
+            pending_status=Article.PendingStatus.SCHEDULED,
+            pending_go_live_at__lte=now or timezone.now(),
+        )
+
+    def apply_due_revisions(self, now=None):
+        """
+        Put every due scheduled change live (``workflow.apply_scheduled_change``), one
+        article at a time; returns how many went live. Called at request time, guarded by a
+        cached "next due" time (``revisions.apply_due_changes``), so no job has to run.
+        """
+        applied = 0
+        for pk in self.due_changes(now).values_list("pk", flat=True):
+            applied += bool(workflow.apply_scheduled_change(pk, now=now))
+        return applied
 
     def urgent_unconfirmed(self):
         """Published urgently, without a second person, and not yet confirmed by another editor."""
@@ -215,6 +242,13 @@ class Article(models.Model):
         PUBLISHED = "published", _("Published")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         REMOVED = "removed", _("Removed")
+
+    class PendingStatus(models.TextChoices):
+        """Where the pending draft of a live article stands (blank: no pending draft)."""
+
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        SCHEDULED = "scheduled", _("Approved, scheduled")
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
@@ -356,6 +390,34 @@ class Article(models.Model):
         editable=False,
         help_text=_("Where the address of a removed article redirects; empty answers 410 Gone."),
     )
+    # Optimistic locking: every save and every transition increases it; a form or button
+    # carries the number it was made from and is refused if the row has moved on.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # The edit of a live article that readers do not see yet, and where it stands in review.
+    # The row itself keeps the live content (articles/revisions.py).
+    pending_revision = models.ForeignKey(
+        "Revision",
+        verbose_name=_("unpublished changes"),
+        related_name="+",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    pending_status = models.CharField(
+        _("status of the unpublished changes"),
+        max_length=20,
+        choices=PendingStatus.choices,
+        blank=True,
+        editable=False,
+    )
+    pending_go_live_at = models.DateTimeField(
+        _("changes go live"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When approved changes replace the live content (Asia/Shanghai)."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
 
@@ -393,6 +455,28 @@ class Article(models.Model):
                 | (Q(withdrawn_at__isnull=False) & ~Q(withdrawal_explanation="")),
                 name="article_withdrawn_has_explanation",
             ),
+            # A pending draft belongs to a published article; it has a go-live time exactly
+            # when it is approved and scheduled.
+            models.CheckConstraint(
+                condition=Q(
+                    pending_revision__isnull=True,
+                    pending_status="",
+                    pending_go_live_at__isnull=True,
+                )
+                | Q(
+                    pending_revision__isnull=False,
+                    status="published",
+                    pending_status__in=["draft", "in_review"],
+                    pending_go_live_at__isnull=True,
+                )
+                | Q(
+                    pending_revision__isnull=False,
+                    status="published",
+                    pending_status="scheduled",
+                    pending_go_live_at__isnull=False,
+                ),
+                name="article_pending_changes_valid",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-published_at", "-id"], name="article_status_pub_idx"),
@@ -402,12 +486,22 @@ class Article(models.Model):
                 condition=Q(featured=True),
                 name="article_featured_idx",
             ),
+            # The next scheduled change, looked up when the cached "next due" time expires.
+            models.Index(
+                fields=["pending_go_live_at"],
+                condition=Q(pending_status="scheduled"),
+                name="article_due_changes_idx",
+            ),
         ]
 
     def __str__(self):
         return self.title
 
     def save(self, *args, **kwargs):
+        if getattr(self, "pending_overlay", None) is not None:
+            # A copy showing the pending draft (revisions.overlay_pending): saving it would
+            # publish the draft behind the review's back.
+            raise ValueError("This copy shows unpublished changes; it cannot be saved.")
         if not self.slug:
             self.slug = self._unique_slug()
         self.body = sanitize_html(self.body)
@@ -436,10 +530,40 @@ class Article(models.Model):
             and self.published_at > timezone.now()
         )
 
+    def has_been_public(self):
+        """Readers have seen it: published (now withdrawn or removed, perhaps) and its time came."""
+        return self.published_at is not None and self.published_at <= timezone.now()
+
+    def is_live(self):
+        """
+        Published, public or scheduled: its content was approved, so an edit does not change
+        it but becomes its pending draft, reviewed like a new article (articles/revisions.py).
+        """
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def has_pending_changes(self):
+        return self.pending_revision_id is not None
+
+    @property
+    def review_status(self):
+        """The status the review transitions act on: the pending draft's, if there is one."""
+        return self.pending_status if self.has_pending_changes else self.status
+
+    def change_is_due(self, now=None):
+        """Approved changes whose go-live time has come (applied at the next request)."""
+        return (
+            self.pending_status == self.PendingStatus.SCHEDULED
+            and self.pending_go_live_at is not None
+            and self.pending_go_live_at <= (now or timezone.now())
+        )
+
     def is_editable_by(self, user):
         """
         Editors edit any article until it is withdrawn or removed (a closed public record);
-        writers edit only their own drafts, so an article in review is read-only to them.
+        writers edit only their own drafts, so an article in review is read-only to them. A
+        live article's edit is its pending draft: writers may start or continue one on their
+        own live articles, not while it is in review.
         """
         if self.status in {self.Status.WITHDRAWN, self.Status.REMOVED}:
             return False
@@ -447,19 +571,56 @@ class Article(models.Model):
             return False
         if user.has_perm("articles.edit_any_article"):
             return True
-        return self.author_id == user.pk and self.status == self.Status.DRAFT
+        if self.author_id != user.pk:
+            return False
+        if self.status == self.Status.PUBLISHED:
+            return self.pending_status in {"", self.PendingStatus.DRAFT}
+        return self.status == self.Status.DRAFT
 
     def workflow_label(self):
-        """The status as the admin shows it: "Scheduled for …", "Published urgently — needs review"."""
+        """
+        The status as the admin shows it: "Scheduled for …", "Published urgently — needs
+        review", "Published, with unpublished changes (in review)".
+        """
         if self.is_scheduled():
-            return _("Scheduled for %(time)s") % {"time": format_local(self.published_at)}
-        if self.status == self.Status.PUBLISHED and self.urgent_unconfirmed:
-            return _("Published urgently — needs review")
-        return self.get_status_display()
+            label = _("Scheduled for %(time)s") % {"time": format_local(self.published_at)}
+        elif self.status == self.Status.PUBLISHED and self.urgent_unconfirmed:
+            label = _("Published urgently — needs review")
+        else:
+            label = self.get_status_display()
+        if not self.has_pending_changes:
+            return label
+        if self.pending_status == self.PendingStatus.SCHEDULED:
+            state = _("approved, going live %(time)s") % {
+                "time": format_local(self.pending_go_live_at)
+            }
+        else:
+            state = self.get_pending_status_display().lower()
+        return _("%(status)s, with unpublished changes (%(state)s)") % {
+            "status": label,
+            "state": state,
+        }
 
     def workflow_token(self):
-        """Identifies the state a form was made from, so a stale form is refused."""
-        return f"{self.status}|{self.updated_at.isoformat() if self.updated_at else ''}"
+        """
+        Identifies the state a form or button was made from (the row's ``version``), so a
+        stale page is refused: the change form and the workflow buttons carry the same one.
+        """
+        return str(self.version)
+
+    def last_change(self):
+        """The newest history entry: who last changed the article, and when."""
+        return self.events.select_related("actor", "revision").order_by("-at", "-id").first()
+
+    def change_history(self):
+        """
+        The public change notes, newest first (the "History of this article" list). Uses the
+        ``public_change_notes`` the detail view prefetches, or asks the database.
+        """
+        notes = getattr(self, "public_change_notes", None)
+        if notes is None:
+            notes = list(self.change_notes.public())
+        return notes
 
     # Workflow transitions. Each checks the source state and the actor's permission, writes
     # a history entry, sends its notifications, and raises workflow.WorkflowError otherwise.
@@ -472,13 +633,23 @@ class Article(models.Model):
         """In review → draft, with a comment for the author (an editor)."""
         return workflow.request_changes(self, by, comment)
 
-    def approve(self, by, at=None):
-        """In review → published now, or scheduled at ``at`` (an editor other than the author)."""
-        return workflow.approve(self, by, at=at)
+    def approve(self, by, at=None, major=None, note_kind="", note=""):
+        """
+        In review → published now, or scheduled at ``at`` (an editor other than the author).
+        For changes to a public article, ``major`` answers "Do readers need to know the
+        content has changed?"; a major change needs a change note (``note_kind``, ``note``).
+        """
+        return workflow.approve(self, by, at=at, major=major, note_kind=note_kind, note=note)
 
-    def publish_urgently(self, by, reason):
+    def publish_urgently(self, by, reason, major=None, note_kind="", note=""):
         """Draft or in review → published now without a second person, with a written reason."""
-        return workflow.publish_urgently(self, by, reason)
+        return workflow.publish_urgently(
+            self, by, reason, major=major, note_kind=note_kind, note=note
+        )
+
+    def discard_changes(self, by):
+        """Drop a live article's pending draft; readers keep the live version (it stays in history)."""
+        return workflow.discard_changes(self, by)
 
     def confirm_urgent(self, by):
         """Another editor confirms an urgent publication; it leaves the review list."""
@@ -540,7 +711,9 @@ class Article(models.Model):
             base = f"story-{base}"
         candidate, n = base, 1
         others = Article.objects.exclude(pk=self.pk)
-        while others.filter(slug=candidate).exists():
+        # An old address of another article keeps redirecting to it: not reused.
+        retired = SlugRedirect.objects.exclude(article_id=self.pk)
+        while others.filter(slug=candidate).exists() or retired.filter(old_slug=candidate).exists():
             n += 1
             candidate = f"{base}-{n}"
         return candidate
@@ -567,6 +740,10 @@ class ArticleEvent(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         REMOVED = "removed", _("Removed")
         NOTIFICATION_FAILED = "notification_failed", _("Notification failed")
+        CHANGES_DISCARDED = "changes_discarded", _("Unpublished changes discarded")
+        CHANGES_LIVE = "changes_live", _("Scheduled changes went live")
+        SHARE_LINK_CREATED = "share_link_created", _("Preview link created")
+        SHARE_LINK_REVOKED = "share_link_revoked", _("Preview link revoked")
 
     article = models.ForeignKey(
         Article, verbose_name=_("article"), related_name="events", on_delete=models.PROTECT
@@ -591,12 +768,22 @@ class ArticleEvent(models.Model):
     recipients = models.JSONField(
         _("notified"), default=list, blank=True, help_text=_("Email addresses notified.")
     )
+    revision = models.ForeignKey(
+        "Revision",
+        verbose_name=_("revision"),
+        related_name="events",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("The revision the entry is about: the edit saved, or the changes reviewed."),
+    )
 
     class Meta:
         ordering = ["at", "id"]
         verbose_name = _("history entry")
         verbose_name_plural = _("article history")
         default_permissions = ("view",)
+        permissions = [("export_audit", _("Can export article history and the audit log as CSV"))]
         indexes = [models.Index(fields=["article", "at"], name="articleevent_article_at_idx")]
 
     def __str__(self):
@@ -609,6 +796,334 @@ class ArticleEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("History entries are append-only and cannot be deleted.")
+
+
+class Revision(models.Model):
+    """
+    One saved state of an article: a snapshot of what the public would see (title, address,
+    summary, body, districts, source, lead image, language, featured), who saved it, when.
+
+    Every save through the admin and every restore adds one, numbered 1, 2, 3 … per article;
+    none is ever changed, so history is never rewritten. Snapshots, diffs and restoring are
+    in ``articles/revisions.py``.
+    """
+
+    class Kind(models.TextChoices):
+        BASELINE = "baseline", _("As stored before revisions were kept")
+        EDIT = "edit", _("Edit")
+        RESTORE = "restore", _("Restored")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), related_name="revisions", on_delete=models.PROTECT
+    )
+    number = models.PositiveIntegerField(_("number"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.EDIT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        related_name="article_revisions",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("saved"), default=timezone.now)
+    snapshot = models.JSONField(_("content"))
+    restored_from = models.ForeignKey(
+        "self",
+        verbose_name=_("restored from"),
+        related_name="+",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    # The article's version once this revision was saved: a form made from version N was
+    # based on the newest revision whose article_version is at most N.
+    article_version = models.PositiveIntegerField(_("article version"), default=1)
+
+    class Meta:
+        ordering = ["article", "number"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="revision_unique_number")
+        ]
+
+    def __str__(self):
+        return _("Revision %(number)s of “%(title)s”") % {
+            "number": self.number,
+            "title": self.snapshot.get("title", ""),
+        }
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Revisions are append-only and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("admin:articles_article_revisions", args=[self.article_id]) + (
+            f"#revision-{self.number}"
+        )
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Revisions are append-only and cannot be deleted.")
+
+
+class ChangeNoteQuerySet(models.QuerySet):
+    def public(self, now=None):
+        """Notes readers see: those whose change has gone live."""
+        return self.filter(public_at__lte=now or timezone.now())
+
+
+class ChangeNote(models.Model):
+    """
+    What readers are told about a major change to a published article: an update, a
+    correction or a clarification, shown in the story's "History of this article" list.
+
+    Made when an editor approves a major change; ``public_at`` is the change's go-live time,
+    which also becomes the article's ``public_updated_at``.
+    """
+
+    class Kind(models.TextChoices):
+        UPDATE = "update", _("Update")
+        CORRECTION = "correction", _("Correction")
+        CLARIFICATION = "clarification", _("Clarification")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), related_name="change_notes", on_delete=models.PROTECT
+    )
+    revision = models.ForeignKey(
+        Revision,
+        verbose_name=_("revision"),
+        related_name="change_notes",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    note = models.TextField(
+        _("change note"),
+        max_length=1000,
+        help_text=_("Shown to readers: what changed and why, in a sentence or two."),
+    )
+    public_at = models.DateTimeField(_("public from"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        related_name="+",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = ChangeNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-public_at", "-id"]
+        verbose_name = _("change note")
+        verbose_name_plural = _("change notes")
+        default_permissions = ()
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["update", "correction", "clarification"]),
+                name="change_note_kind_valid",
+            ),
+            models.CheckConstraint(condition=~Q(note=""), name="change_note_not_empty"),
+        ]
+        indexes = [models.Index(fields=["article", "-public_at"], name="changenote_article_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.note[:60]}"
+
+    def get_absolute_url(self):
+        return self.article.get_absolute_url()
+
+
+class SlugRedirect(models.Model):
+    """
+    An address an article had while it was public: ``/articles/<old_slug>/`` answers a
+    permanent redirect to the article's current address.
+
+    Points at the article, never at another slug, so redirects cannot chain; a redirect
+    whose old slug becomes an article's current slug again is deleted, so none can loop.
+    """
+
+    old_slug = models.SlugField(_("old slug"), max_length=200, unique=True, allow_unicode=True)
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), related_name="slug_redirects", on_delete=models.PROTECT
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("old address")
+        verbose_name_plural = _("old addresses")
+        default_permissions = ()
+
+    def __str__(self):
+        return f"/{self.old_slug}/ → {self.article_id}"
+
+    def get_absolute_url(self):
+        return self.article.get_absolute_url()
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        """Links that open: neither revoked nor expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class ShareLink(models.Model):
+    """
+    A preview link to one article's current draft for someone without an account.
+
+    The token is shown once, when the link is made; only its SHA-256 hash is stored, so the
+    database alone cannot open a preview. Expired, revoked or unknown tokens answer 404.
+    """
+
+    DEFAULT_DAYS = 7
+    DAY_CHOICES = [1, 3, 7, 14, 30]
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), related_name="share_links", on_delete=models.PROTECT
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        related_name="+",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    last_opened_at = models.DateTimeField(_("last opened"), null=True, blank=True)
+    open_count = models.PositiveIntegerField(_("opened"), default=0)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("preview link")
+        verbose_name_plural = _("preview links")
+        default_permissions = ()
+
+    def __str__(self):
+        return _("Preview link to “%(title)s”") % {"title": self.article.title}
+
+    def get_absolute_url(self):
+        return reverse("admin:articles_article_change", args=[self.article_id]) + "#share-links"
+
+    @staticmethod
+    def hash_token(token):
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def create(cls, article, by, days=DEFAULT_DAYS):
+        """A new link valid for ``days`` days; returns ``(link, token)``: show the token once."""
+        token = secrets.token_urlsafe(32)
+        link = cls.objects.create(
+            article=article,
+            token_hash=cls.hash_token(token),
+            created_by=by,
+            expires_at=timezone.now() + timedelta(days=days),
+        )
+        return link, token
+
+    @classmethod
+    def find(cls, token):
+        """The usable link for ``token``, or None (unknown, expired and revoked look alike)."""
+        if not token or len(token) > 100:
+            return None
+        return cls.objects.usable().filter(token_hash=cls.hash_token(token)).first()
+
+    def is_usable(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    def record_open(self, request):
+        """Log this opening of the link, and count it."""
+        now = timezone.now()
+        ShareLinkOpen.objects.create(
+            link=self, at=now, user_agent=request.headers.get("User-Agent", "")[:300]
+        )
+        ShareLink.objects.filter(pk=self.pk).update(
+            last_opened_at=now, open_count=F("open_count") + 1
+        )
+
+
+class ShareLinkOpen(models.Model):
+    """One opening of a preview link: when, and the browser's description of itself."""
+
+    link = models.ForeignKey(
+        ShareLink, verbose_name=_("preview link"), related_name="opens", on_delete=models.CASCADE
+    )
+    at = models.DateTimeField(_("opened"), default=timezone.now)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("preview link opening")
+        verbose_name_plural = _("preview link openings")
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.link_id} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class EditingPresence(models.Model):
+    """
+    Who opened an article's change form, and when last: the form names the others seen in
+    the last few minutes. One row per person and article, updated in place.
+    """
+
+    WINDOW = timedelta(minutes=5)
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), related_name="+", on_delete=models.CASCADE
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), related_name="+", on_delete=models.CASCADE
+    )
+    seen_at = models.DateTimeField(_("seen"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("editing presence")
+        verbose_name_plural = _("editing presence")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="presence_unique_person")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} @ {self.article_id}"
+
+    @classmethod
+    def note(cls, article, user):
+        """Record that ``user`` has the form open now: one statement, safe across processes."""
+        cls.objects.bulk_create(
+            [cls(article=article, user=user, seen_at=timezone.now())],
+            update_conflicts=True,
+            unique_fields=["article", "user"],
+            update_fields=["seen_at"],
+        )
+
+    @classmethod
+    def others(cls, article, user):
+        """The other people who opened the form within ``WINDOW``, most recent first."""
+        return (
+            cls.objects.filter(article=article, seen_at__gte=timezone.now() - cls.WINDOW)
+            .exclude(user=user)
+            .select_related("user")
+            .order_by("-seen_at")
+        )
 
 
 # Saves drop the cached copies at once in the shared cache (REDIS_URL). The timeout bounds

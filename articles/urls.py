@@ -55,6 +55,8 @@ urlpatterns = [
     path("districts/<slug:slug>/", views.DistrictArticleListView.as_view(), name="district"),
     path("sources/", views.SourceIndexView.as_view(), name="sources"),
     path("sources/<slug:slug>/", views.SourceArticleListView.as_view(), name="source"),
+    # A draft shared with someone outside the CMS (ShareLink): no account needed.
+    path("preview/<str:token>/", views.share_preview, name="share_preview"),
 ]
 
 # Search, feeds and the open-data API.

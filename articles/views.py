@@ -3,7 +3,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Min
+from django.db.models import Min, Prefetch
 from django.http import (
     Http404,
     HttpResponseForbidden,
@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.views import i18n
@@ -22,8 +22,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView
 
+from . import revisions, workflow
 from .forms import ArticleFilterForm
-from .models import Article, District, SiteSettings, Source
+from .models import Article, ChangeNote, District, ShareLink, SiteSettings, SlugRedirect, Source
 from .pagination import NewsroomPaginator
 from .search import SearchForm, SearchPaginator, add_highlights
 
@@ -139,12 +140,29 @@ class ArticleListView(PublishedArticleMixin, ListView):
 
 class ArticleDetailView(PublishedArticleMixin, DetailView):
     def get_queryset(self):
-        # Published or withdrawn: a withdrawn story keeps its page under a notice.
+        # Published or withdrawn: a withdrawn story keeps its page under a notice. The
+        # change notes of its history come in one query, however many there are.
         return (
             Article.objects.on_public_record()
             .select_related("source")
-            .prefetch_related("districts")
+            .prefetch_related(
+                "districts",
+                Prefetch(
+                    "change_notes",
+                    queryset=ChangeNote.objects.public(),
+                    to_attr="public_change_notes",
+                ),
+            )
         )
+
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        if article.change_is_due():
+            # Its scheduled changes are due and this process has not applied them yet
+            # (its cached "next due" time may be older than the schedule): apply, reload.
+            workflow.apply_scheduled_change(article.pk)
+            article = super().get_object(queryset)
+        return article
 
     def get(self, request, *args, **kwargs):
         try:
@@ -157,13 +175,56 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
 
 
 def gone_or_404(request, slug):
-    """A removed article's address: a permanent redirect to its replacement, or 410 Gone."""
+    """
+    An address no public article has: a former address of an article answers a permanent
+    redirect to its current one (``SlugRedirect``); a removed article's, a redirect to its
+    replacement or 410 Gone.
+    """
+    moved = SlugRedirect.objects.filter(old_slug=slug).select_related("article").first()
+    if moved is not None:
+        article = moved.article
+        if Article.objects.on_public_record().filter(pk=article.pk).exists():
+            return HttpResponsePermanentRedirect(article.get_absolute_url())
+        if article.status == Article.Status.REMOVED:
+            slug = article.slug
     removed = Article.objects.removed().filter(slug=slug).first()
     if removed is None:
         raise Http404
     if removed.replacement_url:
         return HttpResponsePermanentRedirect(removed.replacement_url)
     return TemplateResponse(request, "410.html", status=410)
+
+
+@require_safe
+def share_preview(request, token):
+    """
+    An article's current draft for someone without an account, through a preview link
+    (``ShareLink``). Unknown, expired and revoked links, and removed articles, are a plain
+    404. Every opening is logged; nothing is cached, indexed or sent on as a referrer.
+    """
+    link = ShareLink.find(token)
+    if link is None:
+        raise Http404
+    article = (
+        Article.objects.select_related("source", "pending_revision")
+        .exclude(status=Article.Status.REMOVED)
+        .filter(pk=link.article_id)
+        .first()
+    )
+    if article is None:
+        raise Http404
+    link.record_open(request)
+    article = revisions.overlay_pending(article)
+    response = TemplateResponse(
+        request,
+        "articles/share_preview.html",
+        {"article": article, "object": article, "link": link},
+    )
+    add_never_cache_headers(response)
+    response["Cache-Control"] = "no-store, private"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 class DistrictIndexView(PublicPageMixin, ListView):

@@ -11,6 +11,14 @@ raises ``WorkflowError`` and changes nothing. Permissions are the ``articles.*``
 Two-person rule (``NEWSROOM_TWO_PERSON_RULE``, on by default): whoever approves an article,
 or confirms an urgent publication, is neither its author nor anyone who edited its content
 since it was last reviewed (nor, for a confirmation, whoever published it urgently).
+
+Live articles: an edit of a published article is its pending draft (``articles/revisions.py``).
+The review transitions (submit, request changes, approve, publish urgently) then act on the
+draft's ``pending_status`` instead of the article's status, with the same rules; approving
+applies the draft to the live row, now or at its go-live time. Approving a change to an
+article readers have seen asks whether readers need to know (``major``): a major change
+needs a change note and moves ``public_updated_at`` to its go-live time; a minor one
+changes no date.
 """
 
 from contextlib import contextmanager
@@ -25,28 +33,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import notifications
+from . import notifications, revisions
 from .cache import content_changed
-from .models import Article, ArticleEvent
+from .models import Article, ArticleEvent, ChangeNote, SlugRedirect
 from .times import format_local
 
 Status = Article.Status
+Pending = Article.PendingStatus
 Action = ArticleEvent.Action
 
 # A go-live time picked in a minute-precision control may lie a little behind the clock by
 # the time the form arrives; within this margin it means "now".
 PAST_TIME_MARGIN = timedelta(minutes=5)
-
-# The fields an edit is judged by: what the public would read.
-CONTENT_FIELDS = [
-    "title",
-    "slug",
-    "summary",
-    "body",
-    "source_id",
-    "source_url",
-    "public_updated_at",
-]
 
 
 class WorkflowError(Exception):
@@ -132,7 +130,7 @@ def _two_person(article, by):
 
 def check_submit(article, by):
     _require(by, "submit_article")
-    if article.status != Status.DRAFT:
+    if article.review_status != Status.DRAFT:
         raise _wrong_state(article, _("a draft"))
     if article.author_id != by.pk and not by.has_perm("articles.edit_any_article"):
         raise WorkflowError(_("You may submit only your own articles."), WorkflowError.FORBIDDEN)
@@ -140,20 +138,20 @@ def check_submit(article, by):
 
 def check_request_changes(article, by):
     _require(by, "approve_article")
-    if article.status != Status.IN_REVIEW:
+    if article.review_status != Status.IN_REVIEW:
         raise _wrong_state(article, _("in review"))
 
 
 def check_approve(article, by):
     _require(by, "approve_article")
-    if article.status != Status.IN_REVIEW:
+    if article.review_status != Status.IN_REVIEW:
         raise _wrong_state(article, _("in review"))
     _two_person(article, by)
 
 
 def check_publish_urgently(article, by):
     _require(by, "publish_urgently")
-    if article.status not in {Status.DRAFT, Status.IN_REVIEW}:
+    if article.review_status not in {Status.DRAFT, Status.IN_REVIEW}:
         raise _wrong_state(article, _("a draft or in review"))
 
 
@@ -166,6 +164,8 @@ def check_confirm_urgent(article, by):
 
 def check_unschedule(article, by):
     _require(by, "unschedule_article")
+    if article.pending_status == Pending.SCHEDULED:
+        return
     if article.is_published():
         raise WorkflowError(
             _("This article is already public: withdraw or remove it instead."),
@@ -195,6 +195,23 @@ def check_remove(article, by):
         raise _wrong_state(article, _("published or withdrawn"))
 
 
+def check_discard_changes(article, by):
+    if article.pending_status not in {Pending.DRAFT, Pending.IN_REVIEW}:
+        raise _wrong_state(article, _("published with unpublished changes not yet approved"))
+    if not (article.is_editable_by(by) or by.has_perm("articles.approve_article")):
+        raise WorkflowError(
+            _("Your role does not allow this action on articles."), WorkflowError.FORBIDDEN
+        )
+
+
+def asks_major(article):
+    """
+    Whether approving the article's pending changes asks "Do readers need to know the
+    content has changed?": only for changes to an article readers have already seen.
+    """
+    return article.has_pending_changes and article.has_been_public()
+
+
 @dataclass(frozen=True)
 class Transition:
     """How the admin offers a transition: its method, label, and the text it asks for."""
@@ -206,18 +223,34 @@ class Transition:
     field_label: str = ""
     field_required: bool = False
     danger: bool = False
+    # Asks whether readers need to know of a change to a public article (and its note).
+    asks_major: bool = False
+    # The label when the transition acts on a live article's unpublished changes.
+    changes_label: str = ""
+
+    def label_for(self, article):
+        if self.changes_label and article.has_pending_changes:
+            return self.changes_label
+        return self.label
 
 
 TRANSITIONS = {
     t.name: t
     for t in [
-        Transition("submit", gettext_lazy("Submit for review"), check_submit),
+        Transition(
+            "submit",
+            gettext_lazy("Submit for review"),
+            check_submit,
+            changes_label=gettext_lazy("Submit the changes for review"),
+        ),
         Transition(
             "approve",
             gettext_lazy("Approve and publish"),
             check_approve,
             field="at",
             field_label=gettext_lazy("Go-live time (empty: now)"),
+            asks_major=True,
+            changes_label=gettext_lazy("Approve the changes"),
         ),
         Transition(
             "request_changes",
@@ -235,6 +268,8 @@ TRANSITIONS = {
             field_label=gettext_lazy("Why it cannot wait for review"),
             field_required=True,
             danger=True,
+            asks_major=True,
+            changes_label=gettext_lazy("Publish the changes urgently"),
         ),
         Transition(
             "confirm_urgent", gettext_lazy("Confirm urgent publication"), check_confirm_urgent
@@ -257,6 +292,12 @@ TRANSITIONS = {
             field_label=gettext_lazy("Replacement URL (empty: the address answers 410 Gone)"),
             danger=True,
         ),
+        Transition(
+            "discard_changes",
+            gettext_lazy("Discard the unpublished changes"),
+            check_discard_changes,
+            danger=True,
+        ),
     ]
 }
 
@@ -277,21 +318,17 @@ def available(article, by):
 @contextmanager
 def expecting(article, token):
     """
-    Run transitions only if the article is still in the state a form was made from
-    (``Article.workflow_token()``), so a stale page cannot act on a changed article.
+    Run transitions only if the article is still at the version a page was made from
+    (``Article.workflow_token()``), claimed with the same conditional UPDATE as the change
+    form's save (``revisions.claim``), so a stale page cannot act on a changed article, in
+    this process or another.
     """
     with transaction.atomic():
         if token:
-            current = Article.objects.select_for_update().filter(pk=article.pk).first()
-            if current is None or current.workflow_token() != token:
-                raise WorkflowError(
-                    _(
-                        "This article changed after you opened it (it is now %(status)s). "
-                        "Nothing was done: look at it again, then retry."
-                    )
-                    % {"status": current.workflow_label() if current else _("gone")},
-                    WorkflowError.STALE,
-                )
+            try:
+                revisions.claim(article.pk, token)
+            except revisions.Conflict as conflict:
+                raise WorkflowError(conflict.message, WorkflowError.STALE) from None
         yield
 
 
@@ -306,6 +343,13 @@ def _author(article, by):
     return [article.author] if article.author_id != by.pk else []
 
 
+def _event_state(article):
+    """The status a history entry records: the pending draft's, if there is one."""
+    if article.pending_status == Pending.SCHEDULED:
+        return Status.PUBLISHED
+    return article.review_status
+
+
 def _run(article, by, name, change, comment="", notify=None):
     """
     Lock the row, check, apply ``change`` (which sets fields on the locked copy and returns
@@ -317,8 +361,10 @@ def _run(article, by, name, change, comment="", notify=None):
         if current is None:
             raise WorkflowError(_("This article no longer exists."), WorkflowError.STATE)
         transition.check(current, by)
-        from_status = current.status
-        fields = [*change(current), "updated_at"]
+        from_status = _event_state(current)
+        revision = current.pending_revision
+        current.version += 1
+        fields = [*change(current), "updated_at", "version"]
         current.save(update_fields=fields)
         sent, failed = notify(current) if notify else ([], [])
         event = ArticleEvent.objects.create(
@@ -326,9 +372,10 @@ def _run(article, by, name, change, comment="", notify=None):
             actor=by,
             action=ACTIONS[name],
             from_status=from_status,
-            to_status=current.status,
+            to_status=_event_state(current),
             comment=comment() if callable(comment) else comment,
             recipients=sent,
+            revision=revision,
         )
         if failed:
             ArticleEvent.objects.create(
@@ -357,16 +404,35 @@ ACTIONS = {
     "unschedule": Action.UNSCHEDULED,
     "withdraw": Action.WITHDRAWN,
     "remove": Action.REMOVED,
+    "discard_changes": Action.CHANGES_DISCARDED,
 }
+
+PENDING_FIELDS = ["pending_revision", "pending_status", "pending_go_live_at"]
+
+
+def _clear_pending(current):
+    current.pending_revision = None
+    current.pending_status = ""
+    current.pending_go_live_at = None
+    return list(PENDING_FIELDS)
 
 
 def submit(article, by):
     def change(current):
+        if current.has_pending_changes:
+            current.pending_status = Pending.IN_REVIEW
+            return ["pending_status"]
         current.status = Status.IN_REVIEW
         return ["status"]
 
     def notify(current):
-        return notifications.send("submitted", notifications.editors(exclude=by), current, actor=by)
+        return notifications.send(
+            "submitted",
+            notifications.editors(exclude=by),
+            current,
+            actor=by,
+            changes=current.has_pending_changes,
+        )
 
     return _run(article, by, "submit", change, notify=notify)
 
@@ -377,6 +443,9 @@ def request_changes(article, by, comment):
         comment = _required_text(
             comment, _("Write what needs to change: the comment is shown to the author.")
         )
+        if current.has_pending_changes:
+            current.pending_status = Pending.DRAFT
+            return ["pending_status"]
         current.status = Status.DRAFT
         return ["status"]
 
@@ -408,43 +477,158 @@ def _go_live_note(when):
     return _("Published %(time)s.") % {"time": format_local(when)}
 
 
-def approve(article, by, at=None):
-    note = ""
+def _change_note(major, note_kind, note):
+    """The answer to "Do readers need to know?": ``(kind, note)`` for major, None for minor."""
+    if major is None:
+        raise WorkflowError(
+            _(
+                "Say whether readers need to know the content has changed: a major change "
+                "(with a change note) or a minor one."
+            ),
+            WorkflowError.INVALID,
+        )
+    if not major:
+        return None
+    if note_kind not in ChangeNote.Kind.values:
+        raise WorkflowError(
+            _("Choose whether the change note is an update, a correction or a clarification."),
+            WorkflowError.INVALID,
+        )
+    note = _required_text(note, _("Write the change note: readers see it with the article."))
+    return note_kind, note
+
+
+def _apply_pending(current, by, when, answer):
+    """
+    Copy the pending draft onto the live row (``current``, locked) as of ``when``: fields,
+    districts, the old address kept as a redirect, the change note of a major change.
+    Returns the names of the fields set; the caller saves them.
+    """
+    revision = current.pending_revision
+    old_slug = current.slug
+    was_public = current.has_been_public()
+    try:
+        fields = revisions.apply_snapshot(current, revision.snapshot)
+    except ValueError as error:
+        raise WorkflowError(str(error), WorkflowError.INVALID) from None
+    revisions.set_districts(current, revision.snapshot)
+    if was_public and current.slug != old_slug:
+        SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": current})
+    # An address the article takes back is its own again, not a redirect (no loops).
+    SlugRedirect.objects.filter(old_slug=current.slug).delete()
+    if answer is not None and was_public:
+        ChangeNote.objects.get_or_create(
+            revision=revision,
+            defaults={
+                "article": current,
+                "kind": answer[0],
+                "note": answer[1],
+                "public_at": when,
+                "created_by": by,
+            },
+        )
+    if ChangeNote.objects.filter(revision=revision).exists():
+        current.public_updated_at = when
+        fields.append("public_updated_at")
+    return [*fields, *_clear_pending(current)]
+
+
+def _review_pending(current, by, at, major, note_kind, note, urgent=False):
+    """
+    Approve (or publish urgently) the pending changes of a live article: applied now, or
+    scheduled for ``at`` when readers have seen the article; a scheduled (not yet public)
+    article gets the changes at once and goes live at ``at`` (now when empty).
+    Returns ``(fields, note for the history)``.
+    """
+    when = timezone.now() if urgent else _go_live_time(at)
+    public = current.has_been_public()
+    answer = _change_note(major, note_kind, note) if public else None
+    revisions.unschedule_notes(current)
+    if not public:
+        fields = _apply_pending(current, by, when, None)
+        current.published_at = current.public_updated_at = when
+        fields += ["published_at", "public_updated_at"]
+        return fields, _go_live_note(when)
+    kind = _("Major change") if answer else _("Minor change")
+    if answer:
+        kind = f"{kind} ({ChangeNote.Kind(answer[0]).label}: {answer[1]})"
+    if when <= timezone.now():
+        fields = _apply_pending(current, by, when, answer)
+        return fields, _("%(kind)s, live %(time)s.") % {"kind": kind, "time": format_local(when)}
+    if answer:
+        ChangeNote.objects.create(
+            article=current,
+            revision=current.pending_revision,
+            kind=answer[0],
+            note=answer[1],
+            public_at=when,
+            created_by=by,
+        )
+    current.pending_status = Pending.SCHEDULED
+    current.pending_go_live_at = when
+    return ["pending_status", "pending_go_live_at"], _("%(kind)s, scheduled for %(time)s.") % {
+        "kind": kind,
+        "time": format_local(when),
+    }
+
+
+def approve(article, by, at=None, major=None, note_kind="", note=""):
+    history = ""
+    revision_applied = False
 
     def change(current):
-        nonlocal note
+        nonlocal history, revision_applied
+        current.urgent_unconfirmed = False
+        if current.has_pending_changes:
+            revision_applied = True
+            fields, history = _review_pending(current, by, at, major, note_kind, note)
+            return [*fields, "urgent_unconfirmed"]
         when = _go_live_time(at)
         current.status = Status.PUBLISHED
         current.published_at = when
         current.public_updated_at = when
-        current.urgent_unconfirmed = False
-        note = _go_live_note(when)
+        history = _go_live_note(when)
         return ["status", "published_at", "public_updated_at", "urgent_unconfirmed"]
 
     def notify(current):
+        if current.pending_status == Pending.SCHEDULED:
+            go_live, scheduled = current.pending_go_live_at, True
+        elif current.is_scheduled():
+            go_live, scheduled = current.published_at, True
+        else:
+            go_live = timezone.now() if revision_applied else current.published_at
+            scheduled = False
         return notifications.send(
             "approved",
             _author(current, by),
             current,
             actor=by,
-            go_live=format_local(current.published_at),
-            scheduled=current.is_scheduled(),
+            go_live=format_local(go_live),
+            scheduled=scheduled,
+            changes=revision_applied or current.has_pending_changes,
         )
 
-    return _run(article, by, "approve", change, comment=lambda: note, notify=notify)
+    return _run(article, by, "approve", change, comment=lambda: history, notify=notify)
 
 
-def publish_urgently(article, by, reason):
+def publish_urgently(article, by, reason, major=None, note_kind="", note=""):
+    history = ""
+
     def change(current):
-        nonlocal reason
+        nonlocal reason, history
         reason = _required_text(
             reason, _("Give the reason the article cannot wait for a second person.")
         )
+        current.urgent_unconfirmed = True
+        if current.has_pending_changes:
+            fields, history = _review_pending(
+                current, by, None, major, note_kind, note, urgent=True
+            )
+            return [*fields, "urgent_unconfirmed"]
         now = timezone.now()
         current.status = Status.PUBLISHED
         current.published_at = now
         current.public_updated_at = now
-        current.urgent_unconfirmed = True
         return ["status", "published_at", "public_updated_at", "urgent_unconfirmed"]
 
     def notify(current):
@@ -453,7 +637,10 @@ def publish_urgently(article, by, reason):
             people.append(current.author)
         return notifications.send("published_urgently", people, current, actor=by, reason=reason)
 
-    return _run(article, by, "publish_urgently", change, comment=lambda: reason, notify=notify)
+    def comment():
+        return f"{reason} {history}".strip()
+
+    return _run(article, by, "publish_urgently", change, comment=comment, notify=notify)
 
 
 def confirm_urgent(article, by):
@@ -466,11 +653,21 @@ def confirm_urgent(article, by):
 
 def unschedule(article, by):
     def change(current):
+        if current.pending_status == Pending.SCHEDULED:
+            # The approved changes go back to draft; readers keep the live version.
+            revisions.unschedule_notes(current)
+            current.pending_status = Pending.DRAFT
+            current.pending_go_live_at = None
+            return ["pending_status", "pending_go_live_at"]
+        fields = []
+        if current.has_pending_changes:
+            # Nobody has read either version yet: the newer one becomes the draft.
+            fields = _apply_pending(current, by, timezone.now(), None)
         current.status = Status.DRAFT
         current.published_at = None
         current.public_updated_at = None
         current.urgent_unconfirmed = False
-        return ["status", "published_at", "public_updated_at", "urgent_unconfirmed"]
+        return [*fields, "status", "published_at", "public_updated_at", "urgent_unconfirmed"]
 
     return _run(article, by, "unschedule", change)
 
@@ -481,11 +678,14 @@ def withdraw(article, by, explanation):
         explanation = _required_text(
             explanation, _("Write the public explanation: readers see it above the article.")
         )
+        revisions.unschedule_notes(current)
         current.status = Status.WITHDRAWN
         current.withdrawn_at = timezone.now()
         current.withdrawal_explanation = explanation
         current.urgent_unconfirmed = False
-        return ["status", "withdrawn_at", "withdrawal_explanation", "urgent_unconfirmed"]
+        fields = ["status", "withdrawn_at", "withdrawal_explanation", "urgent_unconfirmed"]
+        # The record is closed: unpublished changes stay in the revisions, never go live.
+        return [*fields, *_clear_pending(current)]
 
     def notify(current):
         return notifications.send(
@@ -537,46 +737,58 @@ def remove(article, by, replacement_url="", comment=""):
             else _("Its address answers 410 Gone.")
         )
         note = " ".join(part for part in parts if part)
-        return ["status", "replacement_url", "urgent_unconfirmed"]
+        revisions.unschedule_notes(current)
+        return ["status", "replacement_url", "urgent_unconfirmed", *_clear_pending(current)]
 
     return _run(article, by, "remove", change, comment=lambda: note)
 
 
-# Content edits are not transitions, but the two-person rule needs to know who made them.
+def discard_changes(article, by):
+    def change(current):
+        return _clear_pending(current)
+
+    return _run(article, by, "discard_changes", change)
 
 
-def content_snapshot(article):
-    """What an edit is judged by: the public-facing fields and the districts."""
-    if article.pk is None:
-        return None
-    values = {field: getattr(article, field) for field in CONTENT_FIELDS}
-    values["districts"] = set(article.districts.values_list("pk", flat=True))
-    return values
-
-
-def record_created(article, by):
-    return ArticleEvent.objects.create(
-        article=article,
-        actor=by,
-        action=Action.CREATED,
-        to_status=article.status,
-    )
-
-
-def record_edit(article, by, before):
-    """Append an "edited" entry naming the changed fields, if the content changed."""
-    after = content_snapshot(article)
-    changed = [field for field in after if before is None or before.get(field) != after[field]]
-    if not changed:
-        return None
-    names = [
-        str(Article._meta.get_field(field.removesuffix("_id")).verbose_name) for field in changed
-    ]
-    return ArticleEvent.objects.create(
-        article=article,
-        actor=by,
-        action=Action.EDITED,
-        from_status=article.status,
-        to_status=article.status,
-        comment=_("Changed: %(fields)s.") % {"fields": ", ".join(names)},
-    )
+def apply_scheduled_change(article_id, now=None):
+    """
+    Put an approved, scheduled change live once its time has come: the row's content,
+    districts and (for a major change) its "Updated:" time, with a history entry. Safe to
+    call from several processes at once: the row is locked and checked again. Returns the
+    history entry, or None when nothing was due.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = Article.objects.select_for_update().filter(pk=article_id).first()
+        if current is None or not current.change_is_due(now):
+            return None
+        revision = current.pending_revision
+        when = current.pending_go_live_at
+        try:
+            fields = _apply_pending(current, None, when, None)
+        except WorkflowError as error:
+            # Cannot apply (its source was deleted meanwhile): back to review, said why.
+            current.pending_status, current.pending_go_live_at = Pending.IN_REVIEW, None
+            ChangeNote.objects.filter(revision=revision).delete()
+            current.version += 1
+            current.save(update_fields=["pending_status", "pending_go_live_at", "version"])
+            return ArticleEvent.objects.create(
+                article=current,
+                action=Action.CHANGES_REQUESTED,
+                from_status=Status.PUBLISHED,
+                to_status=Status.IN_REVIEW,
+                comment=_("The scheduled changes could not go live: %(reason)s")
+                % {"reason": error.message},
+                revision=revision,
+            )
+        current.version += 1
+        current.save(update_fields=[*fields, "version", "updated_at"])
+        return ArticleEvent.objects.create(
+            article=current,
+            action=Action.CHANGES_LIVE,
+            at=now,
+            from_status=Status.PUBLISHED,
+            to_status=Status.PUBLISHED,
+            comment=_("Went live as scheduled for %(time)s.") % {"time": format_local(when)},
+            revision=revision,
+        )

@@ -89,6 +89,10 @@ MIDDLEWARE = [
     "articles.security.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.resilience.DatabaseUnavailableMiddleware",
+    # Scheduled changes to live articles go live on the first request after their time: a
+    # cache lookup per request, no job to run (articles/revisions.py). Before the page cache,
+    # so no cached page is served once a change is due.
+    "articles.revisions.DueChangesMiddleware",
     # Whole pages for anonymous readers; after HTTPS redirects and static files, before
     # sessions, so a hit costs one cache round trip (articles/cache.py).
     "articles.cache.PublicPageCacheMiddleware",

@@ -4,7 +4,6 @@ import importlib
 import io
 import itertools
 from datetime import timedelta
-from pathlib import Path
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -21,15 +20,21 @@ _seq = itertools.count(1)
 
 def ensure_roles():
     """
-    The role groups, as the data migration makes them. Transactional tests empty every table
-    afterwards, migration-made rows included; this makes them again with the migration's own
-    idempotent function.
+    The role groups with their permissions, as migrating makes them. Transactional tests
+    empty every table afterwards, migration-made rows included, so such tests make them
+    again with the migrations' own idempotent functions (rather than serialized_rollback,
+    which collides with the content types another transactional test's flush recreates).
     """
+
+    from django.db.migrations.loader import MigrationLoader
+
     if Group.objects.filter(name__in=roles.GROUP_NAMES.values()).count() == len(roles.GROUP_NAMES):
         return
-    migrations = Path(__file__).resolve().parents[1] / "articles" / "migrations"
-    name = next(migrations.glob("*_workflow_roles.py")).stem
-    importlib.import_module(f"articles.migrations.{name}").create_roles(apps, None)
+    names = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+    for part, function in [("workflow_roles", "create_roles"), ("audit_permission", "grant")]:
+        name = next(n for app, n in names if app == "articles" and part in n)
+        module = importlib.import_module(f"articles.migrations.{name}")
+        getattr(module, function)(apps, None)
 
 
 def make_user(role=None, **overrides):
@@ -135,6 +140,7 @@ def article_admin_form(article, **changes):
         "source": article.source_id,
         "source_url": article.source_url,
         "language": article.language,
+        "version": article.version,
         "status": article.status,
         "published_at": article.published_at,
         "public_updated_at": article.public_updated_at,
@@ -146,3 +152,23 @@ def article_admin_form(article, **changes):
         data[f"{name}_0"] = moment.strftime("%Y-%m-%d") if moment else ""
         data[f"{name}_1"] = moment.strftime("%H:%M:%S") if moment else ""
     return data
+
+
+def make_pending_changes(article, by=None, status="draft", **changes):
+    """
+    Give a live ``article`` unpublished changes (its pending draft) as the admin would: a
+    revision with ``changes`` applied to its current draft, an "Edited" entry by ``by``.
+    """
+    from articles import revisions
+
+    by = by or article.author
+    before = revisions.draft_snapshot(article.pk)
+    data = {**before, **changes}
+    current = Article.objects.get(pk=article.pk)
+    revisions.claim(current.pk, current.version)
+    current.version += 1
+    revision = revisions.save_pending_draft(current, by, data, before)
+    if status != "draft":
+        Article.objects.filter(pk=article.pk).update(pending_status=status)
+    article.refresh_from_db()
+    return revision

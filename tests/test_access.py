@@ -52,7 +52,8 @@ def article_form(objects, **overrides):
     return {
         "title": "Changed by the request", "slug": "", "summary": "", "body": "<p>x</p>",
         "source": objects["source"].pk, "districts": [objects["district"].pk],
-        "source_url": "", "language": "en", **overrides,
+        "source_url": "", "language": "en", "version": objects["article"].version
+        if "article" in objects else 1, **overrides,
     }  # fmt: skip
 
 

@@ -101,7 +101,7 @@ def test_editing_keeps_the_original_author(admin_client):
     original_author = article.author
     response = admin_client.post(
         f"/admin/articles/article/{article.pk}/change/",
-        article_form(article.source, title="New title", slug=article.slug),
+        article_form(article.source, title="New title", slug=article.slug, version=article.version),
     )
     assert response.status_code == 302
     article.refresh_from_db()

@@ -70,14 +70,22 @@ def test_second_anonymous_request_is_served_from_the_cache(client, django_assert
         assert "public" in second["Cache-Control"]
 
 
-def test_editing_a_live_article_in_the_admin_refreshes_every_page(client, editor):
-    """Saving a published article in the admin shows the new title on all cached pages at once."""
+def test_an_approved_change_to_a_live_article_refreshes_every_page(client, editor):
+    """
+    An edit saved in the admin waits for review (readers keep the live text, cached or not);
+    once another editor approves it, every cached page shows the new title at once.
+    """
     district = make_district(slug="heping")
     article = make_article(title="Old title", districts=[district])
     urls = ["/", "/articles/", article.get_absolute_url(), "/districts/heping/"]
     for url in urls:
         assert "Old title" in client.get(url).content.decode()
     admin_save(client, editor, article, article_form(article, title="New title"))
+    article.refresh_from_db()
+    for url in urls:
+        assert "Old title" in client.get(url).content.decode(), url
+    article.submit(by=editor)
+    article.approve(by=make_superuser(), major=False)
     for url in urls:
         content = client.get(url).content.decode()
         assert "New title" in content and "Old title" not in content, url
@@ -251,9 +259,10 @@ def test_etag_gives_304_and_if_modified_since_alone_does_not(client):
 
 def test_a_change_changes_the_etag(client, editor):
     """After a change the old ETag no longer matches, so a browser gets the new page."""
-    article = make_article(title="Before")
+    make_article(title="Before")
+    article = make_article(title="After", status=Article.Status.IN_REVIEW)
     etag = client.get("/").get("ETag")
-    admin_save(client, editor, article, article_form(article, title="After"))
+    article.approve(by=editor)
     response = client.get("/", headers={"if-none-match": etag})
     assert response.status_code == 200 and "After" in response.content.decode()
 

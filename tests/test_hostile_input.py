@@ -105,6 +105,7 @@ PUBLIC_URLS = [
     PublicURL("api_districts", "/api/districts/", params=["page", "page_size"]),
     PublicURL("api_sources", "/api/sources/", params=["page", "page_size"]),
     PublicURL("api_schema", "/api/schema/"),
+    PublicURL("share_preview", "/preview/{slug}/", lambda site: "no-such-token"),
     PublicURL("health", "/healthz"),
 ]
 

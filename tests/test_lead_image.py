@@ -166,7 +166,7 @@ def test_database_refuses_an_image_without_alt_or_decorative():
 
 def test_editing_keeps_the_lead_image(admin_client):
     """Saving the form without a new file keeps the current image and its alt text."""
-    article = with_lead_image("kept.jpg")
+    article = with_lead_image("kept.jpg", status="draft")
     name = article.lead_image.name
     response = admin_client.post(
         f"/admin/articles/article/{article.pk}/change/",
@@ -176,6 +176,7 @@ def test_editing_keeps_the_lead_image(admin_client):
             slug=article.slug,
             source=article.source.pk,
             lead_image_alt=article.lead_image_alt,
+            version=article.version,
         ),
     )
     assert response.status_code == 302

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from articles import revisions
 from articles.models import AlertBanner, SiteSettings
 from tests.factories import make_article, make_district, make_source
 
@@ -35,7 +36,7 @@ PAGES = [
     ("/articles/?district={district}&page=2", 5),
     ("/articles/2020/", 6),  # the list's five + the months with stories
     ("/articles/2020/11/", 5),
-    ("{article}", 3),  # story with its source + its districts + related stories
+    ("{article}", 4),  # story with its source + its districts + change notes + related stories
     ("/districts/", 1),
     ("{district_page}", 3),  # district + stories + their districts
     ("/sources/", 1),
@@ -47,7 +48,8 @@ PAGES = [
 def test_query_count_does_not_grow_with_the_data(client, django_assert_num_queries, size):
     """Each public page runs the same number of queries at two sizes of site."""
     districts, sources, articles = build_site(*size)
-    SiteSettings.load(), AlertBanner.showing()  # cached: no query per request
+    # Cached: no query per request (settings, banners, the next scheduled change).
+    SiteSettings.load(), AlertBanner.showing(), revisions.apply_due_changes()
     for url, queries in PAGES:
         url = url.format(
             district=districts[0].slug,
@@ -64,9 +66,12 @@ def test_query_count_does_not_grow_with_the_data(client, django_assert_num_queri
 
 
 def test_cold_cache_adds_at_most_one_query_each(client, django_assert_num_queries):
-    """With nothing cached, the settings and the banners cost one query each, once."""
+    """
+    With nothing cached, the settings, the banners and the next scheduled change cost one
+    query each, once.
+    """
     build_site(3, 1, 1)
-    with django_assert_num_queries(1 + 2):
+    with django_assert_num_queries(1 + 3):
         client.get("/districts/")
     with django_assert_num_queries(1):
         client.get("/districts/")

@@ -10,10 +10,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from articles import notifications, workflow
+from articles import notifications, revisions, workflow
 from articles.models import Article, ArticleEvent
 from articles.workflow import WorkflowError
-from tests.factories import make_article, make_superuser, make_user
+from tests.factories import ensure_roles, make_article, make_superuser, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -161,12 +161,17 @@ def test_two_person_rule_refuses_the_author(people, mailoutbox):
     assert Article.objects.get(pk=article.pk).is_published()
 
 
+def edit(article, by, title):
+    """An edit of a (not live) article as the admin records it: the row, a revision, an entry."""
+    before = revisions.snapshot(article)
+    article.title = title
+    article.save()
+    return revisions.record_saved_edit(article, by, before)
+
+
 def test_two_person_rule_refuses_whoever_edited_since_submission(people, mailoutbox):
     article = in_review(people["writer"])
-    before = workflow.content_snapshot(article)
-    article.title = "Edited by the editor"
-    article.save()
-    workflow.record_edit(article, people["editor"], before)
+    edit(article, people["editor"], "Edited by the editor")
     assert_refused(article, lambda: article.approve(people["editor"]), "forbidden", mailoutbox)
     article.approve(people["other_editor"])
     assert Article.objects.get(pk=article.pk).is_published()
@@ -174,16 +179,16 @@ def test_two_person_rule_refuses_whoever_edited_since_submission(people, mailout
 
 def test_saving_without_changes_does_not_count_as_an_edit(people):
     article = in_review(people["writer"])
-    before = workflow.content_snapshot(article)
+    before = revisions.snapshot(article)
     article.save()
-    assert workflow.record_edit(article, people["editor"], before) is None
+    assert revisions.record_saved_edit(article, people["editor"], before) is None
     article.approve(people["editor"])
 
 
 def test_edits_count_until_the_content_is_next_approved(people):
     """An edit before a round of changes still disqualifies; one approved since does not."""
     article = in_review(people["writer"])
-    workflow.record_edit(article, people["editor"], {})
+    edit(article, people["editor"], "First edit")
     article.request_changes(people["other_editor"], "Shorter, please.")
     article.submit(people["writer"])
     with pytest.raises(WorkflowError):
@@ -191,7 +196,7 @@ def test_edits_count_until_the_content_is_next_approved(people):
     article.approve(people["other_editor"], at=timezone.now() + timedelta(days=1))
     # The editor's edit was reviewed in that approval; a new round may be theirs to review.
     article.unschedule(people["other_editor"])
-    workflow.record_edit(article, people["writer"], {})
+    edit(article, people["writer"], "Second edit")
     article.submit(people["writer"])
     article.approve(people["editor"])
     assert Article.objects.get(pk=article.pk).is_published()
@@ -361,7 +366,7 @@ def test_a_stale_copy_is_checked_against_the_current_row(people, mailoutbox):
 def test_expecting_refuses_a_stale_token(people, mailoutbox):
     article = in_review(people["writer"])
     token = article.workflow_token()
-    Article.objects.get(pk=article.pk).save()  # someone else saved meanwhile
+    revisions.claim(article.pk, token)  # someone else saved meanwhile
     before = snapshot(article)
     with pytest.raises(WorkflowError) as caught:
         with workflow.expecting(article, token):
@@ -416,10 +421,22 @@ def test_available_transitions_follow_the_role(people):
 
 
 def test_edit_rules_on_the_model(people):
-    """Writers edit only their own drafts; nobody edits withdrawn or removed articles."""
+    """
+    Writers edit only their own drafts, and start or continue unpublished changes to their
+    own live articles (not while those are in review); nobody edits withdrawn or removed
+    articles.
+    """
     writer, editor = people["writer"], people["editor"]
     assert make_article(author=writer, status=Status.DRAFT).is_editable_by(writer)
     assert not make_article(author=writer, status=Status.IN_REVIEW).is_editable_by(writer)
+    live = make_article(author=writer)
+    assert live.is_editable_by(writer) and not make_article().is_editable_by(writer)
+    revision = revisions.record(live, writer, revisions.snapshot(live))
+    Article.objects.filter(pk=live.pk).update(
+        pending_revision=revision, pending_status=Article.PendingStatus.IN_REVIEW
+    )
+    assert not Article.objects.get(pk=live.pk).is_editable_by(writer)
+    assert Article.objects.get(pk=live.pk).is_editable_by(editor)
     assert not make_article(status=Status.DRAFT).is_editable_by(writer)
     assert make_article(status=Status.IN_REVIEW).is_editable_by(editor)
     assert make_article().is_editable_by(editor)
@@ -431,6 +448,7 @@ def test_edit_rules_on_the_model(people):
 @pytest.mark.django_db(transaction=True)
 def test_two_editors_approving_at_once_publish_once():
     """The row lock serialises two approvals: one wins, the other is refused."""
+    ensure_roles()
     writer = make_user(role="writer")
     editors = [make_user(role="editor"), make_user(role="editor")]
     article = make_article(author=writer, status=Status.IN_REVIEW)

@@ -261,8 +261,9 @@ def test_every_admin_time_says_its_zone(client):
     assert f"Publication time {zone}" in changelist
     assert timezone.localtime(live.published_at).strftime("%Y-%m-%d %H:%M") in changelist
     page = client.get(f"/admin/articles/article/{live.pk}/change/").content.decode()
-    assert f"Public update time {zone}" in page  # entered
-    for value in (live.published_at, live.created_at, live.updated_at):
+    # The "Updated:" time moves only with a major change: shown, never typed in.
+    assert "Public update time" in page and 'name="public_updated_at_0"' not in page
+    for value in (live.published_at, live.public_updated_at, live.created_at, live.updated_at):
         assert f"{timezone.localtime(value):%Y-%m-%d %H:%M} {zone}" in page
     client.force_login(writer)
     read_only = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
@@ -365,25 +366,29 @@ def article_form(article, **overrides):
         "source": article.source_id,
         "source_url": article.source_url,
         "districts": [d.pk for d in article.districts.all()],
-        "public_updated_at_0": "",
-        "public_updated_at_1": "",
         "language": "en",
+        "version": article.version,
     }
     data.update(overrides)
     return data
 
 
+LIVE = {"scheduled", "published", "urgent"}
 EDITABLE = {
-    "writer_author": {"draft"},
+    "writer_author": {"draft", *LIVE},
     "writer_other": set(),
-    **dict.fromkeys(EDITORS, {"draft", "in_review", "scheduled", "published", "urgent"}),
+    **dict.fromkeys(EDITORS, {"draft", "in_review", *LIVE}),
 }
 
 
 @pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("actor", ACTORS)
 def test_edit_matrix_over_http(client, actor, state):
-    """Writers edit only their own drafts; editors any article not withdrawn or removed."""
+    """
+    Writers edit their own drafts and start changes to their own live articles; editors
+    edit any article not withdrawn or removed. A live article's edit becomes its pending
+    draft: the live row (what readers see) does not change.
+    """
     person, article = scene(actor, state)
     client.force_login(person)
     before = snapshot(article)
@@ -392,9 +397,15 @@ def test_edit_matrix_over_http(client, actor, state):
     article.refresh_from_db()
     if state in EDITABLE[actor]:
         assert response.status_code == 302
-        assert article.title == "Changed title"
+        if state in LIVE:
+            assert article.title == before[0]["title"]
+            assert article.pending_revision.snapshot["title"] == "Changed title"
+            assert article.pending_status == Article.PendingStatus.DRAFT
+        else:
+            assert article.title == "Changed title"
         assert article.status == before[0]["status"]
-        assert ArticleEvent.objects.filter(article=article).last().action == Action.EDITED
+        edit = ArticleEvent.objects.filter(article=article).last()
+        assert edit.action == Action.EDITED and edit.revision.snapshot["title"] == "Changed title"
     else:
         assert response.status_code in {302, 403}
         assert snapshot(article) == before

@@ -87,6 +87,26 @@ def admin_article_form():
     return reverse("admin:articles_article_change", args=[article.pk])
 
 
+CORRECTED_SLUG = "heating-season-begins-across-the-city"
+PENDING_SLUG = "nankai-libraries-extend-evening-hours"
+
+
+def corrected_story():
+    from articles.models import Article
+
+    return Article.objects.get(slug=CORRECTED_SLUG).get_absolute_url()
+
+
+def admin_approve_changes():
+    """The approval screen of a live story's changes: what changed, major or minor."""
+    from django.urls import reverse
+
+    from articles.models import Article
+
+    article = Article.objects.get(slug=PENDING_SLUG)
+    return reverse("admin:articles_article_workflow", args=[article.pk, "approve"])
+
+
 def editor_ready(page):
     from tests.browser.support import wait_for_ckeditor
 
@@ -105,6 +125,8 @@ SHOTS = [
         staff=True,
         ready=editor_ready,
     ),
+    Shot("story-history", corrected_story, devices=("desktop",), full_page=True),
+    Shot("admin-approve-changes", admin_approve_changes, devices=("wide",), staff=True),
 ]
 
 

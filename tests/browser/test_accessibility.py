@@ -93,6 +93,9 @@ KNOWN_ADMIN_VIOLATIONS = [
     # box unlabelled and puts <span>s directly in a <ul>.
     ("label", ".select2-search__field"),
     ("list", ".select2-selection__rendered"),
+    # The same <ul class="select2-selection__rendered">, as axe names it when the page has
+    # more elements (the revisions and preview-link sections).
+    ("list", ".select2-selection--multiple > ul"),
     # AdminSplitDateTime labels the date/time pair, not each of its two inputs.
     ("label", "#id_published_at_"),
     ("label", "#id_public_updated_at_"),

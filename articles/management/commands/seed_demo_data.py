@@ -11,11 +11,11 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import demo, demo_images, roles
+from articles import demo, demo_images, revisions, roles
 from articles.cache import content_changed
 from articles.images import clean_image
 from articles.management.progress import ProgressBar
-from articles.models import AlertBanner, Article, ArticleEvent, District, Source
+from articles.models import AlertBanner, Article, ArticleEvent, ChangeNote, District, Source
 from articles.renditions import ensure_renditions
 from articles.sanitize import sanitize_html
 from articles.search import search_vector_for
@@ -67,6 +67,7 @@ class Command(BaseCommand):
             sources = self.seed_sources()
             created = self.seed_stories(author, editor, districts, sources)
             self.seed_lead_images()
+            self.seed_revisions(author, editor)
             AlertBanner.objects.get_or_create(
                 message=demo.DEMO_NOTICE, defaults={"dismissible": True}
             )
@@ -119,11 +120,12 @@ class Command(BaseCommand):
             if Article.objects.filter(slug=story["slug"]).exists():
                 continue
             state = self.story_state(story, now)
+            first_body = story.get("correction", {}).get("first_body", story["body"])
             article = Article.objects.create(
                 slug=story["slug"],
                 title=story["title"],
                 summary=story["summary"],
-                body="".join(f"<p>{paragraph}</p>" for paragraph in story["body"]),
+                body="".join(f"<p>{paragraph}</p>" for paragraph in first_body),
                 source=sources[story["source"]],
                 source_url=story.get("source_url", ""),
                 language=story.get("language", "en"),
@@ -151,6 +153,78 @@ class Command(BaseCommand):
             article.lead_image.save(upload.name, upload, save=False)
             article.save()
             ensure_renditions(article.lead_image.name)
+
+    @staticmethod
+    def seed_revisions(author, editor):
+        """
+        Each demo story's first revision; the correction and the unpublished changes of the
+        stories that have them, with their history. Stories that have revisions are left.
+        """
+        Action, Status = ArticleEvent.Action, Article.Status
+        for story in demo.STORIES:
+            article = Article.objects.filter(slug=story["slug"], revisions__isnull=True).first()
+            if article is None:
+                continue
+            written = min(article.published_at or timezone.now(), timezone.now())
+            revisions.record(
+                article, author, revisions.snapshot(article), at=written - timedelta(days=1)
+            )
+            correction = story.get("correction")
+            if correction and article.published_at:
+                at = article.published_at + timedelta(hours=correction["hours_after"])
+                article.body = "".join(f"<p>{p}</p>" for p in story["body"])
+                article.public_updated_at = at
+                article.save()
+                revision = revisions.record(
+                    article, author, revisions.snapshot(article), at=at - timedelta(hours=2)
+                )
+                ChangeNote.objects.create(
+                    article=article,
+                    revision=revision,
+                    kind=correction["kind"],
+                    note=correction["note"],
+                    public_at=at,
+                    created_by=editor,
+                    created_at=at,
+                )
+                steps = [
+                    (author, at - timedelta(hours=2), Action.EDITED, Status.PUBLISHED, Status.PUBLISHED, "Changed: body."),
+                    (author, at - timedelta(hours=1), Action.SUBMITTED, Status.DRAFT, Status.IN_REVIEW, ""),
+                    (editor, at, Action.APPROVED, Status.IN_REVIEW, Status.PUBLISHED,
+                     f"Major change (Correction: {correction['note']})"),
+                ]  # fmt: skip
+                ArticleEvent.objects.bulk_create(
+                    ArticleEvent(
+                        article=article,
+                        actor=actor,
+                        at=when,
+                        action=action,
+                        from_status=from_status,
+                        to_status=to_status,
+                        comment=comment,
+                        revision=revision,
+                    )  # fmt: skip
+                    for actor, when, action, from_status, to_status, comment in steps
+                )
+            changes = story.get("pending_changes")
+            if changes:
+                data = revisions.snapshot(article)
+                data["summary"] = changes["summary"]
+                data["body"] = "".join(f"<p>{p}</p>" for p in changes["body"])
+                revisions.claim(article.pk, article.version)
+                article.version += 1
+                revisions.save_pending_draft(article, author, data, revisions.snapshot(article))
+                Article.objects.filter(pk=article.pk).update(
+                    pending_status=Article.PendingStatus.IN_REVIEW
+                )
+                ArticleEvent.objects.create(
+                    article=article,
+                    actor=author,
+                    action=Action.SUBMITTED,
+                    from_status=Status.DRAFT,
+                    to_status=Status.IN_REVIEW,
+                    revision=article.pending_revision,
+                )
 
     @staticmethod
     def story_state(story, now):
