@@ -238,6 +238,8 @@ def run_other_process(code, *, wait_for=None):
             NAME=db["NAME"],
         ),
         "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+        # The other process's test client speaks plain HTTP: no redirect to HTTPS.
+        "DJANGO_HTTPS": "0",
         "PYTHONUNBUFFERED": "1",
     }
     if db.get("PASSWORD"):
