@@ -107,6 +107,24 @@ def admin_approve_changes():
     return reverse("admin:articles_article_workflow", args=[article.pk, "approve"])
 
 
+SEARCH_QUERY = "district"
+
+
+def search():
+    """The results of a query that finds several demo stories."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    return f"{reverse('articles:search')}?{urlencode({'q': SEARCH_QUERY})}"
+
+
+def admin_review_queue():
+    """The editors' queue: the stories awaiting review."""
+    from django.urls import reverse
+
+    return f"{reverse('admin:articles_article_changelist')}?queue=review"
+
+
 def editor_ready(page):
     from tests.browser.support import wait_for_ckeditor
 
@@ -117,7 +135,9 @@ SHOTS = [
     Shot("home", home),
     Shot("detail", detail),
     Shot("district", district),
+    Shot("search", search),
     Shot("admin-article-list", admin_article_list, devices=("wide",), staff=True),
+    Shot("admin-review-queue", admin_review_queue, devices=("wide",), staff=True),
     Shot(
         "admin-article-form",
         admin_article_form,

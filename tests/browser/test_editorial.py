@@ -98,6 +98,62 @@ def test_staff_writes_an_article_in_ckeditor(page):
     assert editable.locator("li").all_inner_texts() == ["Weijin Road", "Nanjing Road"]
 
 
+def test_writer_uploads_an_image_previews_and_submits(page):
+    """
+    A writer (not a superuser) types a story, uploads a picture with the editor's "Upload
+    image" button, sets district and source, saves, opens the preview from the form (the
+    draft with its title, marked as a preview) and submits it for review from the workflow
+    panel: the story is then in review, authored by the writer, with the picture.
+    """
+    writer = make_user(role="writer", password=support.PASSWORD)
+    wuqing = make_district(name="Wuqing", slug="wuqing")
+    source = make_source(name="Tianjin Daily", slug="tianjin-daily")
+
+    support.login(page, writer.username, support.PASSWORD)
+    page.goto("/admin/articles/article/add/")
+    page.fill("#id_title", "A new footbridge over the Beiyun River")
+    page.fill("#id_summary", "The bridge opens to walkers and cyclists on Saturday.")
+    support.wait_for_ckeditor(page)
+    support.ckeditor_editable(page).click()
+    page.keyboard.type("The bridge at dawn:")
+    upload_with_toolbar_button(page, "footbridge.jpg", make_image_bytes())
+    image = support.ckeditor_editable(page).locator("img[src^='/media/']")
+    image.wait_for()
+    src = image.get_attribute("src")
+    support.pick_autocomplete(page, "districts", "Wuqing")
+    support.pick_autocomplete(page, "source", "Tianjin Daily")
+    support.admin_save(page, "_continue")
+
+    assert "was added successfully" in page.locator(".messagelist").inner_text()
+    article = Article.objects.get(title="A new footbridge over the Beiyun River")
+    assert article.author == writer
+    assert article.status == Article.Status.DRAFT
+    assert f'src="{src}"' in article.body
+    assert default_storage.exists(src.removeprefix("/media/"))
+    assert list(article.districts.all()) == [wuqing]
+    assert article.source == source
+
+    preview_url = f"/admin/articles/article/{article.pk}/preview/"
+    preview_link = page.get_by_role("link", name="Preview", exact=True)
+    assert preview_link.get_attribute("href") == preview_url
+    change_url = page.url
+    # The link opens a new tab; the same page follows it, as the tab would.
+    page.goto(preview_link.get_attribute("href"))
+    assert "Preview" in page.locator(".preview-banner").inner_text()
+    assert page.locator("h1").inner_text() == article.title
+    # The public rendering may point the picture at a resized copy; it must load.
+    picture = page.locator(".story__body img")
+    assert picture.count() == 1
+    picture.wait_for()
+    assert picture.evaluate("img => img.decode().then(() => img.naturalWidth > 0)")
+
+    page.goto(change_url)
+    workflow_button(page, "submit")
+    article.refresh_from_db()
+    assert article.status == Article.Status.IN_REVIEW
+    assert "In review" in page.locator(".workflow-panel__status").inner_text()
+
+
 def workflow_button(page, action):
     """Press the workflow panel's button for ``action`` (after filling its field, if any)."""
     with page.expect_navigation():

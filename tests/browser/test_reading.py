@@ -35,7 +35,9 @@ def assert_fits_phone(page):
 def test_reader_on_a_phone_follows_a_story_to_its_district(phone_page):
     """
     On a 375 px phone a reader opens the home page, follows a story and then its
-    district: each page loads, shows what was followed and never scrolls sideways.
+    district: each page loads, shows what was followed and never scrolls sideways. The
+    header search box finds the story by a word of its body, and a two-character Chinese
+    word finds a Chinese story; the feed the page announces is RSS listing the story.
     """
     page = phone_page
     wuqing = make_district(name="Wuqing", slug="wuqing", description="Between two cities.")
@@ -49,6 +51,13 @@ def test_reader_on_a_phone_follows_a_story_to_its_district(phone_page):
         districts=[wuqing],
     )
     elsewhere = make_article(title="Hexi opens a riverside greenway", districts=[hexi])
+    chinese = make_article(
+        title="武清区推进京津冀协同发展",
+        summary="武清区与北京、河北加强合作。",
+        body="<p>武清区积极推进京津冀协同发展，打造产业合作新平台。</p>",
+        language="zh-hans",
+        districts=[wuqing],
+    )
 
     page.goto("/")
     assert_fits_phone(page)
@@ -66,3 +75,31 @@ def test_reader_on_a_phone_follows_a_story_to_its_district(phone_page):
     assert main.get_by_role("link", name=story.title).is_visible()
     assert main.get_by_role("link", name=elsewhere.title).count() == 0
     assert_fits_phone(page)
+
+    # A word only the body has ("diversions"; the summary says "diversion").
+    search = page.locator("#site-search-q")
+    search.fill("diversions")
+    search.press("Enter")
+    page.wait_for_url("**/search/?q=diversions*")
+    results = page.locator("main")
+    assert results.get_by_role("link", name=story.title).is_visible()
+    assert results.get_by_role("link", name=elsewhere.title).count() == 0
+    assert results.get_by_role("link", name=chinese.title).count() == 0
+    assert_fits_phone(page)
+
+    # Chinese has no spaces between words: a two-character word inside a sentence.
+    search = page.locator("#site-search-q")
+    search.fill("协同")
+    search.press("Enter")
+    page.wait_for_url("**/search/?q=*")
+    results = page.locator("main")
+    assert results.get_by_role("link", name=chinese.title).is_visible()
+    assert results.get_by_role("link", name=story.title).count() == 0
+    assert_fits_phone(page)
+
+    feed_link = page.locator('link[rel=alternate][type="application/rss+xml"]').first
+    feed = page.request.get(feed_link.get_attribute("href"))
+    assert feed.ok
+    assert "rss" in feed.headers["content-type"]
+    assert "<rss" in feed.text()
+    assert f"<title>{story.title}</title>" in feed.text()
