@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from tests.browser import support
 from tests.factories import make_article, make_district, make_source, make_superuser
@@ -55,6 +56,9 @@ PUBLIC_PAGES = {
     "districts": lambda site: "/districts/",
     "district": lambda site: site["district"].get_absolute_url(),
     "source": lambda site: site["source"].get_absolute_url(),
+    "search": lambda site: "/search/?q=road",
+    "sources": lambda site: "/sources/",
+    "archive": lambda site: f"/articles/{timezone.localtime(site['story'].published_at).year}/",
 }
 
 
