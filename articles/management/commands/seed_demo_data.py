@@ -28,6 +28,23 @@ _sanitized = functools.lru_cache(maxsize=None)(sanitize_html)
 BATCH_SIZE = 2000
 
 
+def record_history(article, entries, revision=None):
+    """Demo history entries, each (actor, at, action, from_status, to_status, comment)."""
+    ArticleEvent.objects.bulk_create(
+        ArticleEvent(
+            article=article,
+            actor=actor,
+            at=at,
+            action=action,
+            from_status=from_status,
+            to_status=to_status,
+            comment=comment,
+            revision=revision,
+        )
+        for actor, at, action, from_status, to_status, comment in entries
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Load demo content: Tianjin's districts, a few sources and a dozen stories in several "
@@ -193,19 +210,7 @@ class Command(BaseCommand):
                     (editor, at, Action.APPROVED, Status.IN_REVIEW, Status.PUBLISHED,
                      f"Major change (Correction: {correction['note']})"),
                 ]  # fmt: skip
-                ArticleEvent.objects.bulk_create(
-                    ArticleEvent(
-                        article=article,
-                        actor=actor,
-                        at=when,
-                        action=action,
-                        from_status=from_status,
-                        to_status=to_status,
-                        comment=comment,
-                        revision=revision,
-                    )  # fmt: skip
-                    for actor, when, action, from_status, to_status, comment in steps
-                )
+                record_history(article, steps, revision=revision)
             changes = story.get("pending_changes")
             if changes:
                 data = revisions.snapshot(article)
@@ -281,18 +286,7 @@ class Command(BaseCommand):
                 (editor, article.withdrawn_at, Action.WITHDRAWN, Status.PUBLISHED, Status.WITHDRAWN,
                  article.withdrawal_explanation)
             )  # fmt: skip
-        ArticleEvent.objects.bulk_create(
-            ArticleEvent(
-                article=article,
-                actor=actor,
-                at=at,
-                action=action,
-                from_status=from_status,
-                to_status=to_status,
-                comment=comment,
-            )  # fmt: skip
-            for actor, at, action, from_status, to_status, comment in entries
-        )
+        record_history(article, entries)
 
     def generate(self, count, author, districts, sources, seed):
         rng = random.Random(seed)
