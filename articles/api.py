@@ -185,7 +185,7 @@ def article_data(request, article):
         "published_at": _time(article.published_at),
         "updated_at": _time(article.updated_on),
         "source": source_data(request, article.source),
-        "districts": [district_data(request, d) for d in article.districts.all()],
+        "districts": [district_data(request, d) for d in article.district_list],
     }
 
 
@@ -227,7 +227,7 @@ def article_detail(request, slug):
     article = (
         Article.objects.published()
         .select_related("source")
-        .prefetch_related("districts")
+        .with_districts()
         .filter(slug=slug)
         .first()
     )

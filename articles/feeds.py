@@ -52,7 +52,7 @@ class LatestArticlesFeed(Feed):
         return item.updated_on
 
     def item_categories(self, item):
-        return [xml_safe(district.name) for district in item.districts.all()]
+        return [xml_safe(district.name) for district in item.district_list]
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

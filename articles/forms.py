@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from . import roles
 from .images import FORMATS, clean_image
 from .times import with_zone
+from .widgets import PlainSelect
 
 
 class CleanImageField(forms.FileField):
@@ -268,10 +269,14 @@ class ArticleFilterForm(forms.Form):
     the page offers, which the view loads once (no query per option).
     """
 
-    district = forms.ChoiceField(label=_("District"), required=False)
-    source = forms.ChoiceField(label=_("Source"), required=False)
-    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
-    month = forms.TypedChoiceField(label=_("Month"), required=False, coerce=int, empty_value=None)
+    district = forms.ChoiceField(label=_("District"), required=False, widget=PlainSelect)
+    source = forms.ChoiceField(label=_("Source"), required=False, widget=PlainSelect)
+    year = forms.TypedChoiceField(
+        label=_("Year"), required=False, coerce=int, empty_value=None, widget=PlainSelect
+    )
+    month = forms.TypedChoiceField(
+        label=_("Month"), required=False, coerce=int, empty_value=None, widget=PlainSelect
+    )
 
     def __init__(self, data, *, districts, sources, years=(), dated=True):
         super().__init__(data)

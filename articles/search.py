@@ -25,6 +25,7 @@ Snippets are highlighted here, in Python, on both databases: the text is escaped
 import re
 import unicodedata
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from html.parser import HTMLParser
 
 from django import forms
@@ -46,6 +47,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from snowballstemmer import stemmer
 
+from .widgets import PlainSelect
+
 # The PostgreSQL text-search configuration for non-CJK words.
 TEXT_SEARCH_CONFIG = "english"
 # Longer queries are cut: nobody types more, and it bounds the work a request can cause.
@@ -64,6 +67,14 @@ CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U000
 _WORD = re.compile(r"[^\W_]+")
 
 _english = stemmer("english")
+
+
+@lru_cache(maxsize=20_000)
+def stem(word):
+    """The English stem of a lower-case ``word``, remembered: highlighting stems every word of
+    every result shown, the same few thousand words over and over, and the stemmer is pure
+    Python."""
+    return _english.stemWord(word)
 
 
 def clean_query(raw):
@@ -195,7 +206,7 @@ class ParsedQuery:
         self.words = _WORD.findall(latin)[:MAX_QUERY_TERMS]
         # websearch syntax ("quoted phrases", -exclusions, or) applies to the non-CJK part.
         self.latin = latin if self.words else ""
-        self.stems = {_english.stemWord(word.lower()) for word in self.words}
+        self.stems = {stem(word.lower()) for word in self.words}
 
     def __bool__(self):
         return bool(self.cjk_runs or self.words)
@@ -294,7 +305,7 @@ def match_spans(text, parsed):
             start = text.find(run, start + len(run))
     if parsed.stems:
         for match in _WORD.finditer(CJK_RUN.sub(" ", text)):
-            if _english.stemWord(match.group().lower()) in parsed.stems:
+            if stem(match.group().lower()) in parsed.stems:
                 spans.append(match.span())
     merged = []
     for start, end in sorted(spans):
@@ -380,13 +391,7 @@ MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2999, 12, 31)
 
 class SearchForm(forms.Form):
     q = QueryField(label=_("Search for"), required=False, widget=forms.SearchInput)
-    district = forms.ModelChoiceField(
-        label=_("District"),
-        queryset=None,
-        required=False,
-        to_field_name="slug",
-        empty_label=_("All districts"),
-    )
+    district = forms.ChoiceField(label=_("District"), required=False, widget=PlainSelect)
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -398,7 +403,11 @@ class SearchForm(forms.Form):
         from .models import District
 
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = District.objects.all()
+        # One query for the options and the validation alike.
+        self.districts = {district.slug: district for district in District.objects.all()}
+        self.fields["district"].choices = [("", _("All districts"))] + [
+            (slug, district.name) for slug, district in self.districts.items()
+        ]
         self.fields["q"].widget.attrs["maxlength"] = MAX_QUERY_LENGTH
 
     def clean(self):
@@ -427,7 +436,7 @@ class SearchForm(forms.Form):
         if not parsed:
             return queryset.none()
         if district := self.value("district"):
-            queryset = queryset.filter(districts=district)
+            queryset = queryset.filter(districts=self.districts[district])
         if date_from := self.value("date_from"):
             queryset = queryset.filter(published_at__gte=_start_of(date_from))
         if date_to := self.value("date_to"):

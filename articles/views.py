@@ -145,8 +145,8 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
         return (
             Article.objects.on_public_record()
             .select_related("source")
+            .with_districts()
             .prefetch_related(
-                "districts",
                 Prefetch(
                     "change_notes",
                     queryset=ChangeNote.objects.public(),
@@ -314,9 +314,7 @@ SEARCH_RESULTS_PER_PAGE = 20
 def search(request):
     """Search published stories (``articles/search.py``); any query gives a normal page."""
     form = SearchForm(request.GET)
-    results = form.results(
-        Article.objects.published().select_related("source").prefetch_related("districts")
-    )
+    results = form.results(Article.objects.published().select_related("source").with_districts())
     page = SearchPaginator(results, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     parsed = form.parsed_query()
     page.object_list = add_highlights(list(page.object_list), parsed)

@@ -1,4 +1,4 @@
-"""Template helpers for the public site: language tags, share images, structured data."""
+"""Template helpers for the public site: story cards, language tags, share images, structured data."""
 
 import json
 
@@ -6,7 +6,7 @@ from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import to_locale
 
@@ -33,6 +33,53 @@ def bcp47(language_code):
 def og_locale(language_code):
     """The OpenGraph locale for a language: "zh-hans" is "zh_CN", "en" is "en_US"."""
     return {"zh-hans": "zh_CN", "en": "en_US"}.get(str(language_code), to_locale(language_code))
+
+
+@register.simple_tag
+def story_card(article, level=2, size=""):
+    """
+    One story in a list: linked title, summary, date, source and districts; ``level`` is the
+    heading level (so headings stay in order), ``size`` "lead" or "featured" on the front page.
+
+    Built here rather than by an ``{% include %}``: list pages show 20 cards, and rendering
+    them through the template engine was most of an uncached list's cost (docs/benchmarks.md).
+    Districts come from ``prefetch_related`` (``Article.objects.for_listing()``).
+    """
+    level = level or 2
+    published = timezone.localtime(article.published_at) if article.published_at else None
+    districts = [district.name for district in article.district_list]
+    return format_html(
+        '<article class="card{}" lang="{}">\n'
+        '  <h{} class="card__title"><a href="{}">{}</a></h{}>\n'
+        "{}"
+        '  <p class="card__meta meta">\n'
+        '    <time datetime="{}">{}</time>\n'
+        '    <span class="card__source">{}</span>\n'
+        "    {}\n"
+        "  </p>\n"
+        "</article>",
+        f" card--{size}" if size else "",
+        bcp47(article.language),
+        level,
+        article.get_absolute_url(),
+        article.title,
+        level,
+        format_html('  <p class="card__summary">{}</p>\n', article.summary)
+        if article.summary
+        else "",
+        published.isoformat() if published else "",
+        published.strftime("%Y-%m-%d") if published else "",
+        article.source.name,
+        format_html('<span class="card__districts">{}</span>', ", ".join(districts))
+        if districts
+        else "",
+    )
+
+
+@register.simple_tag
+def story_cards(articles, level=2):
+    """``story_card`` for each of ``articles``."""
+    return format_html_join("", "{}", ((story_card(article, level),) for article in articles))
 
 
 def _absolute(context, url):
@@ -89,7 +136,7 @@ def article_structured_data(context, article):
                 "name": district.name,
                 "url": _absolute(context, district.get_absolute_url()),
             }
-            for district in article.districts.all()
+            for district in article.district_list
         ],
     }
     if article.source.url:
