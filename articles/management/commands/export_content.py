@@ -1,13 +1,18 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from articles.exchange import write_export
+from articles.exchange import PROGRESS_THRESHOLD, export_size, write_export
+from articles.management.progress import ProgressBar
+
+MAX_MISSING_SHOWN = 10
 
 
 class Command(BaseCommand):
     help = (
-        "Write all published content (districts, sources, published articles) as JSON, "
-        'for import_content on this or another site. Not a backup: see README, "Backups".'
+        "Write the public content (site settings, alert banners showing, districts, sources, "
+        "published and withdrawn articles with their former addresses and change notes, and "
+        "the list of media files they use) as JSON, for import_content on this or another "
+        'site. Uploaded files are not in it: see README, "Backups".'
     )
 
     def add_arguments(self, parser):
@@ -18,16 +23,27 @@ class Command(BaseCommand):
 
     def handle(self, *args, output, **options):
         if output == "-":
-            self.export(_Unterminated(self.stdout))
-            return
-        try:
-            with open(output, "w", encoding="utf-8") as stream:
-                count = self.export(stream)
-        except OSError as exc:
-            raise CommandError(f"Cannot write {output}: {exc.strerror}.") from None
-        self.stderr.write(f"Exported {count} items to {output}.")
+            # Standard output carries the JSON: no progress bar in it.
+            result = self.export(_Unterminated(self.stdout), with_progress=False)
+        else:
+            try:
+                with open(output, "w", encoding="utf-8") as stream:
+                    result = self.export(stream, with_progress=True)
+            except OSError as exc:
+                raise CommandError(f"Cannot write {output}: {exc.strerror}.") from None
+            self.stderr.write(f"Exported {result.count} items to {output}.")
+        if result.missing_media:
+            shown = result.missing_media[:MAX_MISSING_SHOWN]
+            more = len(result.missing_media) - len(shown)
+            self.stderr.write(
+                f"Warning: {len(result.missing_media)} media file(s) the articles use are "
+                "missing from the media storage or not readable images (their width and "
+                "height are null):\n  "
+                + "\n  ".join(shown)
+                + (f"\n  ... and {more} more." if more else "")
+            )
 
-    def export(self, stream):
+    def export(self, stream, with_progress):
         outermost = not connection.in_atomic_block
         with transaction.atomic():
             if connection.vendor == "postgresql" and outermost:
@@ -35,7 +51,15 @@ class Command(BaseCommand):
                 # created after the districts were written.
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            return write_export(stream)
+            progress = None
+            if with_progress:
+                total = export_size()
+                if total > PROGRESS_THRESHOLD:
+                    progress = ProgressBar(self.stdout, total, "Exporting ")
+            result = write_export(stream, progress.update if progress else None)
+            if progress:
+                progress.finish()
+            return result
 
 
 class _Unterminated:

@@ -2,7 +2,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from articles.exchange import SPECS, ContentFileError, Importer, parse
+from articles.cache import content_changed
+from articles.exchange import PROGRESS_THRESHOLD, ContentFileError, Importer, item_count, parse
 from articles.management.progress import ProgressBar
 
 MAX_ERRORS_SHOWN = 30
@@ -22,11 +23,16 @@ class Command(BaseCommand):
             help="Author for articles whose author has no account on this site.",
         )  # fmt: skip
         parser.add_argument(
+            "--site-settings", action="store_true",
+            help="Take the file's site settings and alert banners even though this site has "
+            "saved settings of its own (a site that never saved them takes them anyway).",
+        )  # fmt: skip
+        parser.add_argument(
             "--dry-run", action="store_true",
             help="Check the file and report what would change, without changing anything.",
         )  # fmt: skip
 
-    def handle(self, *args, file, author, dry_run, **options):
+    def handle(self, *args, file, author, site_settings, dry_run, **options):
         try:
             with open(file, encoding="utf-8") as handle:
                 text = handle.read()
@@ -37,7 +43,7 @@ class Command(BaseCommand):
         try:
             data = parse(text)
         except ContentFileError as exc:
-            raise CommandError(f"{file}: " + "; ".join(exc.errors)) from None
+            raise CommandError(f"{file}: nothing was imported: " + "; ".join(exc.errors)) from None
 
         default_author = None
         if author:
@@ -45,15 +51,20 @@ class Command(BaseCommand):
             if default_author is None:
                 raise CommandError(f"--author: there is no user {author!r} on this site.")
 
-        importer = Importer(default_author=default_author)
-        total = sum(len(data.get(spec.section, [])) for spec in SPECS)
-        progress = ProgressBar(self.stdout, total, "Importing ") if total > 1000 else None
+        importer = Importer(default_author=default_author, take_site=site_settings)
+        total = item_count(data)
+        progress = (
+            ProgressBar(self.stdout, total, "Importing ") if total > PROGRESS_THRESHOLD else None
+        )
         with transaction.atomic():
-            importer.run(data, progress)
+            importer.run(data, progress.update if progress else None)
             if progress:
                 progress.finish()
             if importer.errors or dry_run:
                 transaction.set_rollback(True)
+            elif importer.changed:
+                # Cached public pages are stale once this commits.
+                content_changed()
 
         for warning in importer.warnings[:MAX_ERRORS_SHOWN]:
             self.stderr.write(f"Warning: {warning}")
@@ -65,9 +76,15 @@ class Command(BaseCommand):
                 + "\n  ".join(shown)
                 + (f"\n  ... and {more} more." if more else "")
             )
-        summary = ", ".join(
+        summary = "; ".join(
             f"{section}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
+            + (f", {c['kept']} kept as this site's own" if c["kept"] else "")
             for section, c in importer.counts.items()
         )
         prefix = "Dry run, nothing changed. Would import" if dry_run else "Imported"
         self.stdout.write(f"{prefix} {file}: {summary}.")
+        if any(c["kept"] for c in importer.counts.values()):
+            self.stdout.write(
+                "This site has saved site settings of its own, so the file's differing site "
+                "settings and alert banners were left out; --site-settings takes them."
+            )
