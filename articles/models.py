@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from .cache import content_changed, register_timed_change
+from .cache import content_changed, memoise, register_timed_change
 from .images import lead_image_path
 from .sanitize import sanitize_html
 from .times import format_local
@@ -85,6 +85,22 @@ class Source(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:source", kwargs={"slug": self.slug})
+
+
+def browse_options():
+    """
+    ``(districts, sources)``, each by name with its name and slug loaded: the home page's
+    panels and the filters of the lists and search. Memoised under the content generation like
+    the lists' counts; changing a district or source starts a new generation.
+    """
+    return memoise(
+        "browse-options",
+        (),
+        lambda: (
+            list(District.objects.only("name", "slug")),
+            list(Source.objects.only("name", "slug")),
+        ),
+    )
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -400,11 +400,11 @@ class SearchForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from .models import District
+        from .models import browse_options
 
         super().__init__(*args, **kwargs)
-        # One query for the options and the validation alike.
-        self.districts = {district.slug: district for district in District.objects.all()}
+        # The same (memoised) districts for the options and the validation.
+        self.districts = {district.slug: district for district in browse_options()[0]}
         self.fields["district"].choices = [("", _("All districts"))] + [
             (slug, district.name) for slug, district in self.districts.items()
         ]

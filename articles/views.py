@@ -23,8 +23,18 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView
 
 from . import revisions, workflow
+from .cache import memoise
 from .forms import ArticleFilterForm
-from .models import Article, ChangeNote, District, ShareLink, SiteSettings, SlugRedirect, Source
+from .models import (
+    Article,
+    ChangeNote,
+    District,
+    ShareLink,
+    SiteSettings,
+    SlugRedirect,
+    Source,
+    browse_options,
+)
 from .pagination import NewsroomPaginator
 from .search import SearchForm, SearchPaginator, add_highlights
 
@@ -50,6 +60,7 @@ class PublishedArticleMixin(PublicPageMixin):
 
 def home(request):
     featured, latest = Article.objects.front_page(latest=settings.NEWSROOM_HOME_STORIES)
+    districts, sources = browse_options()
     response = render(
         request,
         "articles/home.html",
@@ -57,8 +68,8 @@ def home(request):
             "lead": featured[0] if featured else None,
             "featured": featured[1:],
             "latest": latest,
-            "districts": District.objects.only("name", "slug"),
-            "sources": Source.objects.only("name", "slug"),
+            "districts": districts,
+            "sources": sources,
         },
     )
     patch_vary_headers(response, ["Cookie"])
@@ -66,9 +77,16 @@ def home(request):
 
 
 def first_publication_year():
-    """The year of the oldest public story, in the site's time zone (one indexed query)."""
-    first = Article.objects.published().aggregate(first=Min("published_at"))["first"]
-    return timezone.localtime(first).year if first else None
+    """
+    The year of the oldest public story, in the site's time zone: one indexed query, memoised
+    like the lists' counts (it changes only when content does).
+    """
+
+    def year():
+        first = Article.objects.published().aggregate(first=Min("published_at"))["first"]
+        return timezone.localtime(first).year if first else 0
+
+    return memoise("first-year", settings.TIME_ZONE, year) or None
 
 
 class ArticleListView(PublishedArticleMixin, ListView):
@@ -90,10 +108,11 @@ class ArticleListView(PublishedArticleMixin, ListView):
             self.year not in years or not (self.month is None or 1 <= self.month <= 12)
         ):
             raise Http404("No stories in that period.")
+        districts, sources = browse_options()
         self.filters = ArticleFilterForm(
             request.GET,
-            districts=list(District.objects.only("name", "slug")),
-            sources=list(Source.objects.only("name", "slug")),
+            districts=districts,
+            sources=sources,
             years=years,
             dated=self.year is None,
         )

@@ -127,13 +127,15 @@ def test_changing_a_district_in_the_admin_refreshes_pages_that_show_it(client, e
     """Renaming a district shows the new name on cached story and district pages."""
     district = make_district(name="Old District", slug="old-district")
     article = make_article(districts=[district])
-    for url in [article.get_absolute_url(), "/districts/", "/articles/"]:
-        assert "Old District" in client.get(url).content.decode()
+    # The home page's panel and the filters of the list and search show it too (memoised).
+    pages = [article.get_absolute_url(), "/districts/", "/articles/", "/", "/search/"]
+    for url in pages:
+        assert "Old District" in client.get(url).content.decode(), url
     admin_save(
         client, editor, district,
         {"name": "Renamed District", "slug": "old-district", "description": ""},
     )  # fmt: skip
-    for url in [article.get_absolute_url(), "/districts/", "/articles/"]:
+    for url in pages:
         content = client.get(url).content.decode()
         assert "Renamed District" in content and "Old District" not in content, url
 
@@ -142,11 +144,13 @@ def test_changing_a_source_in_the_admin_refreshes_pages_that_show_it(client, edi
     """Renaming a source shows the new name on cached pages."""
     source = make_source(name="Old Daily", slug="daily")
     article = make_article(source=source)
-    assert "Old Daily" in client.get(article.get_absolute_url()).content.decode()
-    assert "Old Daily" in client.get("/sources/daily/").content.decode()
+    pages = [article.get_absolute_url(), "/sources/daily/", "/", "/articles/"]
+    for url in pages:
+        assert "Old Daily" in client.get(url).content.decode(), url
     admin_save(client, editor, source, {"name": "New Daily", "slug": "daily", "url": ""})
-    assert "New Daily" in client.get(article.get_absolute_url()).content.decode()
-    assert "New Daily" in client.get("/sources/daily/").content.decode()
+    for url in pages:
+        content = client.get(url).content.decode()
+        assert "New Daily" in content and "Old Daily" not in content, url
 
 
 def test_a_scheduled_article_appears_at_its_time_on_cached_pages(client, settings, clock):

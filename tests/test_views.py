@@ -178,10 +178,10 @@ def test_query_counts_do_not_grow(
     for url in urls:
         # Warms the memos (next scheduled go-live, list counts), kept until content changes.
         client.get(url)
-    with django_assert_num_queries(5):  # featured + newest + their districts + districts + sources
+    with django_assert_num_queries(3):  # featured + newest + their districts
         client.get("/")
-    # first year + districts + sources + stories + their districts; the count is memoised
-    with django_assert_num_queries(5):
+    # stories + their districts; the count, first year, districts and sources are memoised
+    with django_assert_num_queries(2):
         client.get("/articles/")
     # story with source + its districts + its change notes + related stories
     with django_assert_num_queries(4):
