@@ -71,12 +71,12 @@ def send(template, users, article, **context):
 
 def send_invitation(user, base_url, invited_by=None):
     """Email ``user`` a one-time link to set their password. Returns True when sent."""
-    from .roles import role_of, set_password_path
+    from .roles import LABELS, role_of, set_password_path
 
     context = {
         "user": user,
         "invited_by": invited_by,
-        "role": role_of(user),
+        "role": LABELS.get(role_of(user), ""),
         "site_name": settings.NEWSROOM_SITE_NAME,
         "link": base_url.rstrip("/") + set_password_path(user),
         "login_url": base_url.rstrip("/") + reverse("admin:index"),

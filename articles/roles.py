@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 WRITER, EDITOR, ADMINISTRATOR = "writer", "editor", "administrator"
 
 GROUP_NAMES = {WRITER: "Writers", EDITOR: "Editors", ADMINISTRATOR: "Administrators"}
+# What people read: the group names above are data (migrations look groups up by them).
+LABELS = {WRITER: _("Writer"), EDITOR: _("Editor"), ADMINISTRATOR: _("Administrator")}
 
 CHOICES = [
     (WRITER, _("Writer: drafts and submits own articles")),

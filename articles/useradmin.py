@@ -23,7 +23,7 @@ class RoleFilter(admin.SimpleListFilter):
     parameter_name = "role"
 
     def lookups(self, request, model_admin):
-        return [(role, name) for role, name in roles.GROUP_NAMES.items()]
+        return list(roles.LABELS.items())
 
     def queryset(self, request, queryset):
         if self.value() in roles.GROUP_NAMES:
@@ -92,7 +92,7 @@ class NewsroomUserAdmin(UserAdmin):
     def role(self, obj):
         role = roles.role_of(obj)
         if role:
-            return roles.GROUP_NAMES[role]
+            return roles.LABELS[role]
         return gettext("Superuser") if obj.is_superuser else "—"
 
     def add_view(self, request, form_url="", extra_context=None):

@@ -178,6 +178,7 @@ def test_an_invited_user_sets_their_own_password_and_logs_in(admin_client, clien
     assert not user.has_usable_password() and user.is_staff and user.is_active
     assert roles.role_of(user) == "editor"
     assert [m.to for m in mailoutbox] == [["zhang.wei@example.invalid"]]
+    assert "Your role: Editor." in mailoutbox[0].body
     link = set_password_link(mailoutbox[0])
     assert link.startswith("http://testserver/")
 
@@ -323,10 +324,23 @@ def test_a_new_set_password_link_can_be_sent(admin_client, mailoutbox):
 def test_the_user_list_shows_roles_and_filters_by_role(admin_client):
     make_user(role="writer", username="writer-li")
     make_user(role="editor", username="editor-wang")
-    content = admin_client.get("/admin/auth/user/").content.decode()
-    assert "Writers" in content and "Editors" in content
+    response = admin_client.get("/admin/auth/user/")
+    changelist = response.context["cl"]
+    shown = {user.username: changelist.model_admin.role(user) for user in changelist.result_list}
+    assert shown["writer-li"] == "Writer" and shown["editor-wang"] == "Editor"
+    assert '<td class="field-role">Writer</td>' in response.content.decode()
     response = admin_client.get("/admin/auth/user/", {"role": "editor"})
     assert [u.username for u in response.context["cl"].result_list] == ["editor-wang"]
+
+
+def test_role_names_are_translated_in_the_user_list(admin_client):
+    """In Chinese the list shows 编辑 and 撰稿人, not the English group names."""
+    make_user(role="writer", username="writer-li")
+    make_user(role="editor", username="editor-wang")
+    admin_client.cookies["django_language"] = "zh-hans"
+    content = admin_client.get("/admin/auth/user/").content.decode()
+    assert "撰稿人" in content and "编辑" in content
+    assert "Writers" not in content and "Editors" not in content
 
 
 # The createuser command.
