@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 from openapi_spec_validator import validate as validate_openapi
@@ -239,12 +240,15 @@ def test_districts_and_sources(client):
     get_json(client, "/api/districts/", "/api/districts/", status=400, page="x")
 
 
-def test_api_is_read_only(client):
-    """Writing methods are refused."""
+def test_api_is_read_only():
+    """Writing methods are refused with a 405 naming the allowed ones, CSRF token or not."""
+    client = Client(enforce_csrf_checks=True)
     article = make_article()
     for url in ("/api/articles/", f"/api/articles/{article.slug}/", "/api/districts/"):
-        assert client.post(url).status_code == 405
-        assert client.delete(url).status_code == 405
+        for method in (client.post, client.put, client.delete, client.options):
+            response = method(url)
+            assert response.status_code == 405, (method, url)
+            assert response["Allow"] == "GET, HEAD"
 
 
 def test_api_can_be_read_from_other_sites(client):
