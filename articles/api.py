@@ -369,16 +369,25 @@ OPENAPI_SCHEMA = {
                         "schema": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
                     },
                     {
-                        "name": "year",
+                        # One object, so that it can say a month needs a year; exploded in
+                        # form style, it is sent as plain `year=2024&month=3`.
+                        "name": "published",
                         "in": "query",
-                        "description": "Only articles first published in this year (site time zone).",
-                        "schema": {"type": "integer", "minimum": 1900, "maximum": 2999},
-                    },
-                    {
-                        "name": "month",
-                        "in": "query",
-                        "description": "With `year`: only articles first published in this month.",
-                        "schema": {"type": "integer", "minimum": 1, "maximum": 12},
+                        "style": "form",
+                        "explode": True,
+                        "description": (
+                            "Only articles first published in `year`, or in `month` of that "
+                            "year (site time zone), e.g. `year=2024&month=3`. A month needs a year."
+                        ),
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "year": {"type": "integer", "minimum": 1900, "maximum": 2999},
+                                "month": {"type": "integer", "minimum": 1, "maximum": 12},
+                            },
+                            "dependentRequired": {"month": ["year"]},
+                            "additionalProperties": False,
+                        },
                     },
                 ],
                 "responses": {
