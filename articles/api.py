@@ -12,6 +12,7 @@ from datetime import datetime
 from functools import wraps
 
 from django import forms
+from django.core.validators import slug_unicode_re
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -231,13 +232,16 @@ def article_list(request):
 @api_view
 def article_detail(request, slug):
     """One published article, with its sanitised body."""
-    article = (
-        Article.objects.published()
-        .select_related("source")
-        .prefetch_related("districts")
-        .filter(slug=slug)
-        .first()
-    )
+    article = None
+    # What is not a slug names no article (and a NUL byte would upset PostgreSQL).
+    if slug_unicode_re.match(slug):
+        article = (
+            Article.objects.published()
+            .select_related("source")
+            .prefetch_related("districts")
+            .filter(slug=slug)
+            .first()
+        )
     if article is None:
         raise ApiError(404, "not_found", _("No published article has this slug."))
     return _json(article_detail_data(request, article))

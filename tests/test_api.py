@@ -1,4 +1,5 @@
 import json
+import re
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -74,7 +75,7 @@ def test_schema_documents_every_api_url():
     from articles import urls
 
     api_routes = {
-        "/" + str(p.pattern).replace("<uslug:slug>", "{slug}")
+        "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(p.pattern))
         for p in urls.urlpatterns
         if str(p.pattern).startswith("api/")
     }
@@ -217,6 +218,14 @@ def test_unpublished_article_is_a_404(client, state):
     """Drafts, scheduled, withdrawn and removed stories are not in the API."""
     article = make_article(**state)
     data = get_json(client, f"/api/articles/{article.slug}/", "/api/articles/{slug}/", status=404)
+    assert data["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("segment", ["%C2%8B%0E%C3%A7", "a%20b", "..", "a.b", "%E2%80%A8"])
+def test_what_cannot_be_a_slug_is_a_json_404(client, segment):
+    """Any path segment, even one no slug could match, is answered by the API's JSON 404."""
+    make_article()
+    data = get_json(client, f"/api/articles/{segment}/", "/api/articles/{slug}/", status=404)
     assert data["error"]["code"] == "not_found"
 
 
