@@ -416,6 +416,8 @@ OPENAPI_SCHEMA = {
                         "description": "The article",
                         "content": _json_content("#/components/schemas/ArticleDetail"),
                     },
+                    # A NUL byte in the path, which no slug has, is refused before the lookup.
+                    "400": _ERROR,
                     "404": _ERROR,
                 },
             }

@@ -229,6 +229,12 @@ def test_what_cannot_be_a_slug_is_a_json_404(client, segment):
     assert data["error"]["code"] == "not_found"
 
 
+def test_nul_byte_in_the_path_is_a_json_400(client):
+    """A NUL byte in an API path is refused before any view runs, with the API's JSON error."""
+    data = get_json(client, "/api/articles/a%00b/", "/api/articles/{slug}/", status=400)
+    assert data["error"]["code"] == "bad_request"
+
+
 def test_districts_and_sources(client):
     """Districts and sources are listed by name, with their pages."""
     make_district(name="Wuqing", slug="wuqing", description="Between Beijing and Tianjin.")
