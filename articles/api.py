@@ -113,17 +113,24 @@ class ArticleFilterForm(PageForm):
 
 
 def _parameters(form_class, request):
+    """
+    The form bound to the query string, which holds only parameters the description lists,
+    each with a value: a typo (``distrct=``) or an empty value is a 400 naming it, not a list
+    that silently ignores it.
+    """
     form = form_class(request.GET)
+    for name in form.fields.keys() & request.GET.keys():
+        form.fields[name].required = True  # each form has its own copy of the fields
+    detail = {}
     if not form.is_valid():
-        raise ApiError(
-            400,
-            "invalid_parameters",
-            _("Some parameters are not valid."),
-            {
-                field: [e["message"] for e in errors]
-                for field, errors in form.errors.get_json_data().items()
-            },
-        )
+        detail = {
+            field: [e["message"] for e in errors]
+            for field, errors in form.errors.get_json_data().items()
+        }
+    for name in sorted(request.GET.keys() - form.fields.keys()):
+        detail[name] = [str(_("Unknown parameter."))]
+    if detail:
+        raise ApiError(400, "invalid_parameters", _("Some parameters are not valid."), detail)
     return form
 
 
@@ -337,7 +344,8 @@ OPENAPI_SCHEMA = {
         "version": "1.0.0",
         "description": (
             "Read-only access to the published stories, districts and sources of this site. "
-            "Lists are paginated with `page` and `page_size`; follow `next` until it is null."
+            "Lists are paginated with `page` and `page_size`; follow `next` until it is null. "
+            "A parameter a list does not take, or one sent empty, is a 400 naming it."
         ),
     },
     "servers": [{"url": "/"}],

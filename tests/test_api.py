@@ -174,14 +174,30 @@ def test_next_link_keeps_the_filters(client):
         ({"district": "<script>"}, "district"),
         ({"source": "a b"}, "source"),
         ({"district": "\x00"}, "district"),
+        ({"page": ""}, "page"),
+        ({"district": "", "year": "2024"}, "district"),
+        ({"year": "2024", "month": ""}, "month"),
+        ({"distrct": "wuqing"}, "distrct"),
+        ({"published": "2024"}, "published"),
+        ({"page": "1", "\x00": "1"}, "\x00"),
     ],
 )
 def test_bad_parameters_are_a_400_naming_them(client, params, field):
-    """A bad parameter is a 400 whose error names the parameter; nothing else happens."""
+    """A bad, empty or unknown parameter is a 400 whose error names it; nothing else happens."""
     make_article()
     data = get_json(client, "/api/articles/", "/api/articles/", status=400, **params)
     assert data["error"]["code"] == "invalid_parameters"
-    assert field in data["error"]["detail"]
+    assert list(data["error"]["detail"]) == [field]
+
+
+@pytest.mark.parametrize("url", ["/api/districts/", "/api/sources/"])
+def test_other_lists_refuse_unknown_and_empty_parameters(client, url):
+    """The districts and sources lists take only page and page_size, each with a value."""
+    data = get_json(client, url, url, status=400, page_size="", district="hexi")
+    assert data["error"]["detail"] == {
+        "page_size": ["This field is required."],
+        "district": ["Unknown parameter."],
+    }
 
 
 def test_page_past_the_end_is_a_404(client):
