@@ -12,11 +12,13 @@ from datetime import datetime
 from functools import wraps
 
 from django import forms
+from django.core.validators import slug_unicode_re
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from .models import Article, District, Source
@@ -47,8 +49,14 @@ def _json(data, status=200):
 
 
 def api_view(view):
-    """Only GET and HEAD; an ``ApiError`` becomes its JSON error response."""
+    """
+    Only GET and HEAD; an ``ApiError`` becomes its JSON error response.
 
+    Exempt from CSRF checks: the API reads no cookies and changes nothing, so there is nothing
+    to forge, and the check's 403 would hide the 405 that tells a client it is read-only.
+    """
+
+    @csrf_exempt
     @require_safe
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -105,17 +113,24 @@ class ArticleFilterForm(PageForm):
 
 
 def _parameters(form_class, request):
+    """
+    The form bound to the query string, which holds only parameters the description lists,
+    each with a value: a typo (``distrct=``) or an empty value is a 400 naming it, not a list
+    that silently ignores it.
+    """
     form = form_class(request.GET)
+    for name in form.fields.keys() & request.GET.keys():
+        form.fields[name].required = True  # each form has its own copy of the fields
+    detail = {}
     if not form.is_valid():
-        raise ApiError(
-            400,
-            "invalid_parameters",
-            _("Some parameters are not valid."),
-            {
-                field: [e["message"] for e in errors]
-                for field, errors in form.errors.get_json_data().items()
-            },
-        )
+        detail = {
+            field: [e["message"] for e in errors]
+            for field, errors in form.errors.get_json_data().items()
+        }
+    for name in sorted(request.GET.keys() - form.fields.keys()):
+        detail[name] = [str(_("Unknown parameter."))]
+    if detail:
+        raise ApiError(400, "invalid_parameters", _("Some parameters are not valid."), detail)
     return form
 
 
@@ -224,13 +239,16 @@ def article_list(request):
 @api_view
 def article_detail(request, slug):
     """One published article, with its sanitised body."""
-    article = (
-        Article.objects.published()
-        .select_related("source")
-        .with_districts()
-        .filter(slug=slug)
-        .first()
-    )
+    article = None
+    # What is not a slug names no article (and a NUL byte would upset PostgreSQL).
+    if slug_unicode_re.match(slug):
+        article = (
+            Article.objects.published()
+            .select_related("source")
+            .with_districts()
+            .filter(slug=slug)
+            .first()
+        )
     if article is None:
         raise ApiError(404, "not_found", _("No published article has this slug."))
     return _json(article_detail_data(request, article))
@@ -326,7 +344,8 @@ OPENAPI_SCHEMA = {
         "version": "1.0.0",
         "description": (
             "Read-only access to the published stories, districts and sources of this site. "
-            "Lists are paginated with `page` and `page_size`; follow `next` until it is null."
+            "Lists are paginated with `page` and `page_size`; follow `next` until it is null. "
+            "A parameter a list does not take, or one sent empty, is a 400 naming it."
         ),
     },
     "servers": [{"url": "/"}],
@@ -362,16 +381,25 @@ OPENAPI_SCHEMA = {
                         "schema": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
                     },
                     {
-                        "name": "year",
+                        # One object, so that it can say a month needs a year; exploded in
+                        # form style, it is sent as plain `year=2024&month=3`.
+                        "name": "published",
                         "in": "query",
-                        "description": "Only articles first published in this year (site time zone).",
-                        "schema": {"type": "integer", "minimum": 1900, "maximum": 2999},
-                    },
-                    {
-                        "name": "month",
-                        "in": "query",
-                        "description": "With `year`: only articles first published in this month.",
-                        "schema": {"type": "integer", "minimum": 1, "maximum": 12},
+                        "style": "form",
+                        "explode": True,
+                        "description": (
+                            "Only articles first published in `year`, or in `month` of that "
+                            "year (site time zone), e.g. `year=2024&month=3`. A month needs a year."
+                        ),
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "year": {"type": "integer", "minimum": 1900, "maximum": 2999},
+                                "month": {"type": "integer", "minimum": 1, "maximum": 12},
+                            },
+                            "dependentRequired": {"month": ["year"]},
+                            "additionalProperties": False,
+                        },
                     },
                 ],
                 "responses": {
@@ -396,6 +424,8 @@ OPENAPI_SCHEMA = {
                         "description": "The article",
                         "content": _json_content("#/components/schemas/ArticleDetail"),
                     },
+                    # A NUL byte in the path, which no slug has, is refused before the lookup.
+                    "400": _ERROR,
                     "404": _ERROR,
                 },
             }

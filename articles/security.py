@@ -21,6 +21,8 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from . import api
+
 logger = logging.getLogger("newsroom.security")
 
 
@@ -80,9 +82,10 @@ class RequestLimitsMiddleware:
     - a body larger than ``NEWSROOM_MAX_REQUEST_BYTES`` (413, the body left unread); Django's
       own ``DATA_UPLOAD_MAX_MEMORY_SIZE`` and ``DATA_UPLOAD_MAX_NUMBER_FIELDS`` then bound
       form fields (400);
-    - a NUL byte in the path (400): no URL of the site has one. Query strings are the views'
-      to judge: search drops control characters from a query, the API answers a JSON 400
-      naming the parameter, the list's filters a 404, so PostgreSQL never sees a NUL.
+    - a NUL byte in the path (400, the API's JSON error under /api/): no URL of the site has
+      one. Query strings are the views' to judge: search drops control characters from a
+      query, the API answers a JSON 400 naming the parameter, the list's filters a 404, so
+      PostgreSQL never sees a NUL.
     """
 
     def __init__(self, get_response):
@@ -92,15 +95,22 @@ class RequestLimitsMiddleware:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return HttpResponse(_("Bad request."), status=400, content_type="text/plain")
+            return bad_request(request)
         if length > settings.NEWSROOM_MAX_REQUEST_BYTES:
             logger.warning("Refused a %d-byte request body for %s", length, request.path)
             return HttpResponse(
                 _("The request is too large."), status=413, content_type="text/plain"
             )
         if "\x00" in request.path:
-            return HttpResponse(_("Bad request."), status=400, content_type="text/plain")
+            return bad_request(request)
         return self.get_response(request)
+
+
+def bad_request(request):
+    """A 400 as the URL's clients expect it: the API's JSON error under /api/, else plain text."""
+    if request.path.startswith(reverse("articles:api_index")):
+        return api.error_response(api.ApiError(400, "bad_request", _("Bad request.")))
+    return HttpResponse(_("Bad request."), status=400, content_type="text/plain")
 
 
 class SessionIdleTimeoutMiddleware:

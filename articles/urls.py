@@ -70,7 +70,8 @@ urlpatterns += [
     path("sources/<slug:slug>/atom/", feeds.SourceAtomFeed(), name="source_feed_atom"),
     path("api/", api.index, name="api_index"),
     path("api/articles/", api.article_list, name="api_articles"),
-    path("api/articles/<uslug:slug>/", api.article_detail, name="api_article"),
+    # Any segment: the API answers a slug that cannot exist with its JSON 404 too.
+    path("api/articles/<str:slug>/", api.article_detail, name="api_article"),
     path("api/districts/", api.district_list, name="api_districts"),
     path("api/sources/", api.source_list, name="api_sources"),
     path("api/schema/", api.schema, name="api_schema"),

@@ -1,8 +1,10 @@
 import json
+import re
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 from openapi_spec_validator import validate as validate_openapi
@@ -73,7 +75,7 @@ def test_schema_documents_every_api_url():
     from articles import urls
 
     api_routes = {
-        "/" + str(p.pattern).replace("<uslug:slug>", "{slug}")
+        "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(p.pattern))
         for p in urls.urlpatterns
         if str(p.pattern).startswith("api/")
     }
@@ -172,14 +174,30 @@ def test_next_link_keeps_the_filters(client):
         ({"district": "<script>"}, "district"),
         ({"source": "a b"}, "source"),
         ({"district": "\x00"}, "district"),
+        ({"page": ""}, "page"),
+        ({"district": "", "year": "2024"}, "district"),
+        ({"year": "2024", "month": ""}, "month"),
+        ({"distrct": "wuqing"}, "distrct"),
+        ({"published": "2024"}, "published"),
+        ({"page": "1", "\x00": "1"}, "\x00"),
     ],
 )
 def test_bad_parameters_are_a_400_naming_them(client, params, field):
-    """A bad parameter is a 400 whose error names the parameter; nothing else happens."""
+    """A bad, empty or unknown parameter is a 400 whose error names it; nothing else happens."""
     make_article()
     data = get_json(client, "/api/articles/", "/api/articles/", status=400, **params)
     assert data["error"]["code"] == "invalid_parameters"
-    assert field in data["error"]["detail"]
+    assert list(data["error"]["detail"]) == [field]
+
+
+@pytest.mark.parametrize("url", ["/api/districts/", "/api/sources/"])
+def test_other_lists_refuse_unknown_and_empty_parameters(client, url):
+    """The districts and sources lists take only page and page_size, each with a value."""
+    data = get_json(client, url, url, status=400, page_size="", district="hexi")
+    assert data["error"]["detail"] == {
+        "page_size": ["This field is required."],
+        "district": ["Unknown parameter."],
+    }
 
 
 def test_page_past_the_end_is_a_404(client):
@@ -219,6 +237,20 @@ def test_unpublished_article_is_a_404(client, state):
     assert data["error"]["code"] == "not_found"
 
 
+@pytest.mark.parametrize("segment", ["%C2%8B%0E%C3%A7", "a%20b", "..", "a.b", "%E2%80%A8"])
+def test_what_cannot_be_a_slug_is_a_json_404(client, segment):
+    """Any path segment, even one no slug could match, is answered by the API's JSON 404."""
+    make_article()
+    data = get_json(client, f"/api/articles/{segment}/", "/api/articles/{slug}/", status=404)
+    assert data["error"]["code"] == "not_found"
+
+
+def test_nul_byte_in_the_path_is_a_json_400(client):
+    """A NUL byte in an API path is refused before any view runs, with the API's JSON error."""
+    data = get_json(client, "/api/articles/a%00b/", "/api/articles/{slug}/", status=400)
+    assert data["error"]["code"] == "bad_request"
+
+
 def test_districts_and_sources(client):
     """Districts and sources are listed by name, with their pages."""
     make_district(name="Wuqing", slug="wuqing", description="Between Beijing and Tianjin.")
@@ -239,12 +271,15 @@ def test_districts_and_sources(client):
     get_json(client, "/api/districts/", "/api/districts/", status=400, page="x")
 
 
-def test_api_is_read_only(client):
-    """Writing methods are refused."""
+def test_api_is_read_only():
+    """Writing methods are refused with a 405 naming the allowed ones, CSRF token or not."""
+    client = Client(enforce_csrf_checks=True)
     article = make_article()
     for url in ("/api/articles/", f"/api/articles/{article.slug}/", "/api/districts/"):
-        assert client.post(url).status_code == 405
-        assert client.delete(url).status_code == 405
+        for method in (client.post, client.put, client.delete, client.options):
+            response = method(url)
+            assert response.status_code == 405, (method, url)
+            assert response["Allow"] == "GET, HEAD"
 
 
 def test_api_can_be_read_from_other_sites(client):
