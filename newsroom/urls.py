@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from articles import resilience, sitemaps, uploads
+from articles.admin import view_on_site
 from articles.views import set_language
 
 admin.site.site_header = _("Newsroom")
@@ -35,6 +36,12 @@ urlpatterns = [
         f"{settings.ADMIN_URL}set-password/done/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    # The admin's "View on site" links, checked: before the admin's own URLs, which would
+    # answer the same address for any staff member and any object.
+    path(
+        f"{settings.ADMIN_URL}r/<path:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
     ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", resilience.healthz, name="healthz"),

@@ -27,6 +27,7 @@ from django.conf import settings as django_settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.db import connection, transaction
 from django.test import Client
@@ -348,6 +349,15 @@ ENDPOINTS = [
              ("{draft}", "{editor_link}"),
              staff_without_permissions=NOT_FOUND, writer=DENIED, other_writer=NOT_FOUND,
              desk=DONE),
+    # "View on site": only to what the person may see in the admin and is on the site.
+    endpoint("view on site (draft)", "GET", "admin:view_on_site", ("{article_type}", "{draft}"),
+             staff_without_permissions=NOT_FOUND, writers=NOT_FOUND, desk=NOT_FOUND),
+    endpoint("view on site (live)", "GET", "admin:view_on_site", ("{article_type}", "{live}"),
+             staff_without_permissions=NOT_FOUND, writer=BOUNCED, other_writer=NOT_FOUND,
+             desk=BOUNCED),
+    endpoint("view on site (district)", "GET", "admin:view_on_site",
+             ("{district_type}", "{district}"),
+             staff_without_permissions=NOT_FOUND, writers=BOUNCED, desk=BOUNCED),
     # The autocomplete behind the article form's district and source pickers.
     endpoint("district picker", "GET", "admin:autocomplete",
              query={"app_label": "articles", "model_name": "article", "field_name": "districts",
@@ -644,7 +654,9 @@ def build_newsroom():
     }  # fmt: skip
     names = {name: (type(obj), obj.pk) for name, obj in objects.items()}
     return {**names, "writer_token": writer_token,
-            "writer_uid": urlsafe_base64_encode(force_bytes(writer.pk))}  # fmt: skip
+            "writer_uid": urlsafe_base64_encode(force_bytes(writer.pk)),
+            "article_type": ContentType.objects.get_for_model(Article).pk,
+            "district_type": ContentType.objects.get_for_model(District).pk}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -808,6 +820,7 @@ def test_every_page_and_action_is_in_the_matrix():
            and name.startswith(("api_", "share_preview"))}
         | {name for name in resolver.reverse_dict if isinstance(name, str)
            and name.startswith("editor_image_")}
+        | {"admin:view_on_site"}
     )  # fmt: skip
     assert len(names) > 50
     assert names - {item.url for item in ENDPOINTS} == set()
@@ -828,6 +841,7 @@ GUESSES = [
     ("POST", "admin:articles_article_share", ("{draft}",), lambda n: {"days": "30"}),
     ("POST", "admin:articles_article_revoke_share", ("{draft}", "{writer_link}"), None),
     ("GET", "admin:articles_article_workflow", ("{draft}", "submit"), None),
+    ("GET", "admin:view_on_site", ("{article_type}", "{draft}"), None),
     ("POST", "admin:articles_article_workflow", ("{draft}", "submit"),
      on("draft", transition("submit"))),
 ]  # fmt: skip
