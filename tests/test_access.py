@@ -979,6 +979,42 @@ def test_the_upload_button_posts_to_the_checked_upload_view(newsroom):
     assert set(upload_urls.values()) == {reverse("editor_image_upload")}
 
 
+WORKFLOW_FIELDS = ["status", "author_id", "published_at", "public_updated_at",
+                   "urgent_unconfirmed", "withdrawn_at", "pending_status", "pending_revision_id"]  # fmt: skip
+
+
+@pytest.mark.parametrize("article", ["draft", "live"])
+def test_a_writer_cannot_publish_or_reassign_through_the_article_form(article, newsroom):
+    """
+    Workflow fields typed into the article form are ignored: the content is saved, the status,
+    times, author and pending state change only through the workflow.
+    """
+    client = client_for("writer", newsroom)
+    story = newsroom[article]
+    before = Article.objects.filter(pk=story.pk).values(*WORKFLOW_FIELDS).get()
+    forged = {
+        "status": "published", "author": newsroom["editor"].pk, "urgent_unconfirmed": "on",
+        "published_at_0": "2020-01-01", "published_at_1": "08:00:00",
+        "withdrawn_at_0": "2020-01-01", "withdrawn_at_1": "08:00:00",
+        "pending_status": "scheduled", "pending_revision": "",
+    }  # fmt: skip
+    response = client.post(
+        reverse("admin:articles_article_change", args=[story.pk]),
+        article_form(newsroom, story, title="Retitled by the writer", **forged),
+    )
+    assert response.status_code == 302
+    assert revisions.draft_snapshot(story.pk)["title"] == "Retitled by the writer"
+    after = Article.objects.filter(pk=story.pk).values(*WORKFLOW_FIELDS).get()
+    if article == "live":  # the edit became the pending draft, still a draft
+        assert after.pop("pending_revision_id") != before.pop("pending_revision_id")
+    assert after == before
+    added = client.post(reverse("admin:articles_article_add"), article_form(newsroom, **forged))
+    assert added.status_code == 302
+    new = Article.objects.order_by("-pk").values(*WORKFLOW_FIELDS).first()
+    assert new["status"] == Status.DRAFT and new["author_id"] == newsroom["writer"].pk
+    assert not new["urgent_unconfirmed"] and new["published_at"] is None
+
+
 def test_forged_posts_without_a_csrf_token_are_refused(newsroom, media_storage):
     """A cross-site POST carrying a signed-in cookie but no CSRF token is refused: 403."""
     posts = [
