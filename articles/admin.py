@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from . import audit, revisions, useradmin, workflow  # noqa: F401
 from .cache import content_changed
 from .formfields import (
+    CheckedActionSelectionMixin,
     CheckedModelMultipleChoiceField,
     ValidatingAutocompleteSelect,
     ValidatingAutocompleteSelectMultiple,
@@ -172,7 +173,7 @@ class ArticleAdminForm(forms.ModelForm):
         self.data["version"] = str(conflict.article.version)
 
 
-class NewsroomAdmin(admin.ModelAdmin):
+class NewsroomAdmin(CheckedActionSelectionMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -1,8 +1,9 @@
 """Admin form fields and widgets hardened against hostile form input."""
 
 from django import forms
+from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 
 
 def _valid_key(model, to_field_name, value):
@@ -55,3 +56,17 @@ class ValidatingAutocompleteSelect(ValidSelectionMixin, AutocompleteSelect):
 
 class ValidatingAutocompleteSelectMultiple(ValidSelectionMixin, AutocompleteSelectMultiple):
     pass
+
+
+class CheckedActionSelectionMixin:
+    """
+    For a ModelAdmin: a bulk action whose selection holds a value that cannot be an id (not a
+    number, or beyond the column's range) is refused with a 400. Django filters the queryset
+    by the selection unchecked, which raises on such values: a 500.
+    """
+
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if not all(_valid_key(self.model, None, value) for value in selected):
+            raise BadRequest("The selection holds a value that is not an id.")
+        return super().response_action(request, queryset)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import notifications, roles
+from .formfields import CheckedActionSelectionMixin
 from .forms import InviteForm, UserRoleForm
 from .times import format_local, with_zone
 
@@ -36,7 +37,7 @@ if admin.site.is_registered(User):
 
 
 @admin.register(User)
-class NewsroomUserAdmin(UserAdmin):
+class NewsroomUserAdmin(CheckedActionSelectionMixin, UserAdmin):
     form = UserRoleForm
     add_form = InviteForm
     add_form_template = None

@@ -97,6 +97,7 @@ LOGIN = Answer(302, "login", login=True)
 DENIED = Answer(403, "denied")
 NOT_FOUND = Answer(404, "not-found")
 NOT_ALLOWED = Answer(405, "not-allowed")
+BAD_REQUEST = Answer(400, "bad-request")
 
 ROLES = [
     "anonymous",
@@ -285,6 +286,14 @@ ENDPOINTS = [
     endpoint("bulk submit", "POST", "admin:articles_article_changelist",
              data=bulk("submit_selected", "draft"),
              staff_without_permissions=DENIED, writer=DONE, other_writer=BOUNCED, desk=DONE),
+    # A selection that cannot be ids is refused, before any lookup.
+    endpoint("bulk submit, an id that is not a number", "POST",
+             "admin:articles_article_changelist",
+             data=lambda n: {"action": "submit_selected", "_selected_action": ["x"]},
+             staff_without_permissions=DENIED, writers=BAD_REQUEST, desk=BAD_REQUEST),
+    endpoint("bulk submit, an id out of range", "POST", "admin:articles_article_changelist",
+             data=lambda n: {"action": "submit_selected", "_selected_action": ["9" * 25]},
+             staff_without_permissions=DENIED, writers=BAD_REQUEST, desk=BAD_REQUEST),
     endpoint("bulk approve", "POST", "admin:articles_article_changelist",
              data=bulk("approve_selected", "in_review"),
              staff_without_permissions=DENIED, writers=BOUNCED, desk=DONE),
@@ -522,6 +531,10 @@ ENDPOINTS = [
              data=bulk("deactivate_selected", "invitee"),
              staff_without_permissions=DENIED, writers=DENIED, editor=DENIED,
              administrator=DONE, superuser=DONE),
+    endpoint("users deactivate, an id out of range", "POST", "admin:auth_user_changelist",
+             data=lambda n: {"action": "deactivate_selected", "_selected_action": ["9" * 25]},
+             staff_without_permissions=DENIED, writers=DENIED, editor=DENIED,
+             administrator=BAD_REQUEST, superuser=BAD_REQUEST),
     endpoint("users deactivate (a superuser)", "POST", "admin:auth_user_changelist",
              data=bulk("deactivate_selected", "superuser"),
              staff_without_permissions=DENIED, writers=DENIED, editor=DENIED,
