@@ -23,6 +23,7 @@ from . import audit, revisions, useradmin, workflow  # noqa: F401
 from .cache import content_changed
 from .formfields import (
     CheckedActionSelectionMixin,
+    CheckedDateHierarchyMixin,
     CheckedModelMultipleChoiceField,
     ValidatingAutocompleteSelect,
     ValidatingAutocompleteSelectMultiple,
@@ -173,7 +174,7 @@ class ArticleAdminForm(forms.ModelForm):
         self.data["version"] = str(conflict.article.version)
 
 
-class NewsroomAdmin(CheckedActionSelectionMixin, admin.ModelAdmin):
+class NewsroomAdmin(CheckedActionSelectionMixin, CheckedDateHierarchyMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -936,7 +937,7 @@ class ArticleAdmin(NewsroomAdmin):
 
 
 @admin.register(ArticleEvent)
-class ArticleEventAdmin(admin.ModelAdmin):
+class ArticleEventAdmin(CheckedDateHierarchyMixin, admin.ModelAdmin):
     """The audit trail, read-only for everyone, superusers included."""
 
     list_display = ["when", "article", "action", "actor", "from_status", "to_status", "comment"]

@@ -1,6 +1,9 @@
+from datetime import date, timedelta
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
@@ -161,7 +164,12 @@ class AuditExportForm(forms.Form):
     """A date range of the audit log, in the newsroom's time zone, both days included."""
 
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    # The last day a range can end on: the day after it must still be a date.
+    end = forms.DateField(
+        label=_("To"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[MaxValueValidator(date.max - timedelta(days=1))],
+    )
 
     def clean(self):
         cleaned = super().clean()

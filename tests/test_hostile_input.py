@@ -272,3 +272,35 @@ def test_a_scheduled_story_stays_hidden_whatever_the_query(client, site):
     for query in [{"page": "1"}, {"status": "published"}, {"preview": "1"}, {"all": "true"}]:
         assert client.get(hidden.get_absolute_url(), query).status_code == 404
         assert "Embargoed" not in client.get("/articles/", query).content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "published_at__year=9999",
+        "published_at__year=" + "9" * 25,
+        "published_at__year=2020&published_at__month=" + "9" * 25,
+        "published_at__year=2020&published_at__month=1&published_at__day=" + "9" * 25,
+        "published_at__year=x",
+    ],
+)
+@pytest.mark.parametrize("changelist", ["/admin/articles/article/", "/admin/articles/alertbanner/"])
+def test_admin_date_drill_downs_past_the_calendar_are_refused_cleanly(changelist, query):
+    """A date drill-down no date can hold gets the admin's "bad filter" answer, not a 500."""
+    client = Client(raise_request_exception=False)
+    client.force_login(make_superuser())
+    query = query.replace("published_at", "starts_at") if "alertbanner" in changelist else query
+    response = client.get(f"{changelist}?{query}")
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
+
+
+def test_the_audit_export_refuses_a_range_ending_on_the_last_date_there_is():
+    """The export's end day needs a day after it: 31 December 9999 is a form error, not a 500."""
+    client = Client(raise_request_exception=False)
+    client.force_login(make_superuser())
+    for query in ["?start=9999-12-31&end=9999-12-31", "?start=2020-01-01&end=9999-12-31"]:
+        response = client.get(f"/admin/articles/articleevent/export/{query}")
+        assert response.status_code == 400
+        assert "end" in response.context["form"].errors
+    at = "/admin/articles/articleevent/?at__year=" + "9" * 25
+    assert client.get(at)["Location"].endswith("?e=1")
