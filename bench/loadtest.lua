@@ -1,0 +1,111 @@
+-- wrk script of `make loadtest` (bench/loadtest.py). Rotates through the file named by
+-- LOADTEST_ROTATION ("KIND PATH" a line), and prints the run as one JSON line: wrk's totals and
+-- socket errors, and per page kind the requests sent, every response status and the latency.
+--
+-- wrk runs one connection per thread (-t equal to -c), so the response a thread sees always
+-- answers the request that thread sent last: that is how a status and a time get their kind.
+local ffi = require("ffi")
+ffi.cdef [[
+typedef struct { long tv_sec; long tv_nsec; } loadtest_timespec;
+int clock_gettime(int clock_id, loadtest_timespec *tp);
+]]
+local CLOCK_MONOTONIC = 1
+local clock = ffi.new("loadtest_timespec")
+
+local function now_us()
+  ffi.C.clock_gettime(CLOCK_MONOTONIC, clock)
+  return tonumber(clock.tv_sec) * 1e6 + tonumber(clock.tv_nsec) / 1e3
+end
+
+local kinds, paths, kind_names, seen_kind = {}, {}, {}, {}
+for line in io.lines(os.getenv("LOADTEST_ROTATION")) do
+  local kind, path = line:match("^(%S+)%s+(%S+)$")
+  if kind then
+    kinds[#kinds + 1] = kind
+    paths[#paths + 1] = path
+    if not seen_kind[kind] then
+      seen_kind[kind] = true
+      kind_names[#kind_names + 1] = kind
+    end
+  end
+end
+
+-- Main state: the threads, so done() can collect what each one counted.
+local threads = {}
+
+function setup(thread)
+  thread:set("offset", math.random(#paths))
+  threads[#threads + 1] = thread
+end
+
+-- Thread state. wrk copies only flat tables between states, hence one table of counts keyed
+-- "KIND STATUS" / "KIND sent" and one array of latencies per kind (global "latency_KIND").
+counts = {}
+local n, pending, started = 0, nil, 0
+
+local function add(key)
+  counts[key] = (counts[key] or 0) + 1
+end
+
+function request()
+  n = n + 1
+  local i = ((n + offset) % #paths) + 1
+  pending = kinds[i]
+  add(pending .. " sent")
+  started = now_us()
+  return wrk.format("GET", paths[i])
+end
+
+function response(status, headers, body)
+  if pending == nil then return end
+  add(pending .. " " .. status)
+  local name = "latency_" .. pending
+  local latencies = _G[name]
+  if latencies == nil then
+    latencies = {}
+    _G[name] = latencies
+  end
+  latencies[#latencies + 1] = now_us() - started
+  pending = nil
+end
+
+local function percentile(sorted, p)
+  if #sorted == 0 then return 0 end
+  return sorted[math.max(1, math.ceil(#sorted * p / 100))]
+end
+
+function done(summary, latency, requests)
+  local merged, all_latencies = {}, {}
+  for _, kind in ipairs(kind_names) do all_latencies[kind] = {} end
+  for _, thread in ipairs(threads) do
+    for key, count in pairs(thread:get("counts") or {}) do
+      merged[key] = (merged[key] or 0) + count
+    end
+    for _, kind in ipairs(kind_names) do
+      local into = all_latencies[kind]
+      for _, value in ipairs(thread:get("latency_" .. kind) or {}) do into[#into + 1] = value end
+    end
+  end
+  local per_kind = {}
+  for _, kind in ipairs(kind_names) do
+    local statuses = {}
+    for key, count in pairs(merged) do
+      local k, status = key:match("^(%S+) (%d+)$")
+      if k == kind then statuses[#statuses + 1] = string.format('"%s": %d', status, count) end
+    end
+    local sorted = all_latencies[kind]
+    table.sort(sorted)
+    per_kind[#per_kind + 1] = string.format(
+      '"%s": {"sent": %d, "statuses": {%s}, "p50_us": %d, "p99_us": %d, "max_us": %d}',
+      kind, merged[kind .. " sent"] or 0, table.concat(statuses, ", "),
+      percentile(sorted, 50), percentile(sorted, 99), sorted[#sorted] or 0)
+  end
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "duration_us": %d, "bytes": %d, "connect": %d, "read": %d, ' ..
+    '"write": %d, "timeout": %d, "status_over_399": %d, "p50_us": %d, "p99_us": %d, ' ..
+    '"max_us": %d, "kinds": {%s}}\n',
+    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.timeout,
+    e.status, latency:percentile(50), latency:percentile(99), latency.max,
+    table.concat(per_kind, ", ")))
+end
