@@ -1,6 +1,7 @@
 -- wrk script of `make loadtest` (bench/loadtest.py). Rotates through the file named by
 -- LOADTEST_ROTATION ("KIND PATH" a line), and prints the run as one JSON line: wrk's totals and
--- socket errors, and per page kind the requests sent, every response status and the latency.
+-- socket errors, per page kind the requests sent, every response status and the latency, and
+-- per WINDOW seconds of the run the responses and the slowest one.
 --
 -- wrk runs one connection per thread (-t equal to -c), so the response a thread sees always
 -- answers the request that thread sent last: that is how a status and a time get their kind.
@@ -10,6 +11,7 @@ typedef struct { long tv_sec; long tv_nsec; } loadtest_timespec;
 int clock_gettime(int clock_id, loadtest_timespec *tp);
 ]]
 local CLOCK_MONOTONIC = 1
+local WINDOW_US = 10e6
 local clock = ffi.new("loadtest_timespec")
 
 local function now_us()
@@ -35,12 +37,16 @@ local threads = {}
 
 function setup(thread)
   thread:set("offset", math.random(#paths))
+  thread:set("run_start", now_us())
   threads[#threads + 1] = thread
 end
 
 -- Thread state. wrk copies only flat tables between states, hence one table of counts keyed
--- "KIND STATUS" / "KIND sent" and one array of latencies per kind (global "latency_KIND").
+-- "KIND STATUS" / "KIND sent", one array of latencies per kind (global "latency_KIND"), and per
+-- window of the run the responses (window_counts) and the slowest (window_max).
 counts = {}
+window_counts = {}
+window_max = {}
 local n, pending, started = 0, nil, 0
 
 local function add(key)
@@ -65,7 +71,11 @@ function response(status, headers, body)
     latencies = {}
     _G[name] = latencies
   end
-  latencies[#latencies + 1] = now_us() - started
+  local now = now_us()
+  latencies[#latencies + 1] = now - started
+  local window = math.floor((now - run_start) / WINDOW_US) + 1
+  window_counts[window] = (window_counts[window] or 0) + 1
+  window_max[window] = math.max(window_max[window] or 0, now - started)
   pending = nil
 end
 
@@ -75,11 +85,17 @@ local function percentile(sorted, p)
 end
 
 function done(summary, latency, requests)
-  local merged, all_latencies = {}, {}
+  local merged, all_latencies, windows, slowest = {}, {}, {}, {}
   for _, kind in ipairs(kind_names) do all_latencies[kind] = {} end
   for _, thread in ipairs(threads) do
     for key, count in pairs(thread:get("counts") or {}) do
       merged[key] = (merged[key] or 0) + count
+    end
+    for window, count in pairs(thread:get("window_counts") or {}) do
+      windows[window] = (windows[window] or 0) + count
+    end
+    for window, value in pairs(thread:get("window_max") or {}) do
+      slowest[window] = math.max(slowest[window] or 0, value)
     end
     for _, kind in ipairs(kind_names) do
       local into = all_latencies[kind]
@@ -100,12 +116,17 @@ function done(summary, latency, requests)
       kind, merged[kind .. " sent"] or 0, table.concat(statuses, ", "),
       percentile(sorted, 50), percentile(sorted, 99), sorted[#sorted] or 0)
   end
+  local per_window = {}
+  for window = 1, table.maxn(windows) do
+    per_window[#per_window + 1] = string.format(
+      '{"responses": %d, "max_us": %d}', windows[window] or 0, slowest[window] or 0)
+  end
   local e = summary.errors
   io.write(string.format(
     '{"requests": %d, "duration_us": %d, "bytes": %d, "connect": %d, "read": %d, ' ..
     '"write": %d, "timeout": %d, "status_over_399": %d, "p50_us": %d, "p99_us": %d, ' ..
-    '"max_us": %d, "kinds": {%s}}\n',
+    '"max_us": %d, "kinds": {%s}, "windows": [%s]}\n',
     summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.timeout,
     e.status, latency:percentile(50), latency:percentile(99), latency.max,
-    table.concat(per_kind, ", ")))
+    table.concat(per_kind, ", "), table.concat(per_window, ", ")))
 end

@@ -89,21 +89,31 @@ def main():
     try:
         with Server(env, port=PORT, timeout=WORKER_TIMEOUT) as server:
             workers = set(server.worker_pids())
-            cpu = cpu_seconds(workers)
+            cpu, machine = cpu_seconds(workers), machine_cpu_seconds()
             log(f"{CONNECTIONS} connections for {SECONDS} s (load average {_load()})")
             result = drive(rotation_file)
             replaced = workers - set(server.worker_pids())
             cpu = cpu_seconds(workers - replaced) - cpu
+            machine = [
+                after - before for after, before in zip(machine_cpu_seconds(), machine, strict=True)
+            ]
     finally:
         # Nothing of this run stays in the shared Redis, even when it stops half-way.
         clear_redis(prefix, REDIS_URL)
     log(f"done (load average {_load()})")
     _out(table(result))
+    windows = result["windows"]
+    _out(
+        "Every 10 s, responses: " + " | ".join(f"{w['responses']:,}" for w in windows)
+        + "\n          slowest ms: " + " | ".join(f"{w['max_us'] / 1000:,.0f}" for w in windows)
+    )  # fmt: skip
     if result["requests"] and not replaced:
         # CPU time, unlike latency, does not grow when other jobs share the machine.
+        busy, total = machine
         _out(
-            f"gunicorn's workers used {cpu:.1f} CPU seconds: "
-            f"{cpu / result['requests'] * 1000:.2f} ms a response."
+            f"CPU: the machine's {os.cpu_count()} CPUs were {busy / total:.0%} busy, gunicorn's "
+            f"workers used {cpu / total:.0%} of them ({cpu:.1f} CPU seconds, "
+            f"{cpu / result['requests'] * 1000:.2f} ms a response)."
         )
     problems = failures(result, replaced)
     if problems:
@@ -132,6 +142,14 @@ def cpu_seconds(pids):
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         ticks += int(fields[11]) + int(fields[12])
     return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu_seconds():
+    """Busy and total CPU time of the whole machine so far (all CPUs), from /proc/stat."""
+    ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    idle = ticks[3] + ticks[4]  # idle and iowait
+    clock = os.sysconf("SC_CLK_TCK")
+    return (sum(ticks) - idle) / clock, sum(ticks) / clock
 
 
 def check_services():
