@@ -12,6 +12,9 @@ int clock_gettime(int clock_id, loadtest_timespec *tp);
 ]]
 local CLOCK_MONOTONIC = 1
 local WINDOW_US = 10e6
+-- Responses slower than wrk's --timeout (LOADTEST_TIMEOUT_US) are counted as "KIND late": wrk's
+-- own timeout count adds one every 2 s for each request still unanswered past it.
+local LATE_US = tonumber(os.getenv("LOADTEST_TIMEOUT_US"))
 local clock = ffi.new("loadtest_timespec")
 
 local function now_us()
@@ -42,8 +45,9 @@ function setup(thread)
 end
 
 -- Thread state. wrk copies only flat tables between states, hence one table of counts keyed
--- "KIND STATUS" / "KIND sent", one array of latencies per kind (global "latency_KIND"), and per
--- window of the run the responses (window_counts) and the slowest (window_max).
+-- "KIND STATUS", "KIND sent" and "KIND late"; one array of latencies per kind (global
+-- "latency_KIND"); and per window of the run the responses (window_counts) and the slowest
+-- (window_max).
 counts = {}
 window_counts = {}
 window_max = {}
@@ -73,6 +77,7 @@ function response(status, headers, body)
   end
   local now = now_us()
   latencies[#latencies + 1] = now - started
+  if now - started > LATE_US then add(pending .. " late") end
   local window = math.floor((now - run_start) / WINDOW_US) + 1
   window_counts[window] = (window_counts[window] or 0) + 1
   window_max[window] = math.max(window_max[window] or 0, now - started)
@@ -112,8 +117,10 @@ function done(summary, latency, requests)
     local sorted = all_latencies[kind]
     table.sort(sorted)
     per_kind[#per_kind + 1] = string.format(
-      '"%s": {"sent": %d, "statuses": {%s}, "p50_us": %d, "p99_us": %d, "max_us": %d}',
-      kind, merged[kind .. " sent"] or 0, table.concat(statuses, ", "),
+      '"%s": {"sent": %d, "late": %d, "statuses": {%s}, "p50_us": %d, "p99_us": %d, ' ..
+      '"max_us": %d}',
+      kind, merged[kind .. " sent"] or 0, merged[kind .. " late"] or 0,
+      table.concat(statuses, ", "),
       percentile(sorted, 50), percentile(sorted, 99), sorted[#sorted] or 0)
   end
   local per_window = {}

@@ -102,13 +102,9 @@ def main():
         clear_redis(prefix, REDIS_URL)
     log(f"done (load average {_load()})")
     _out(table(result))
-    windows = result["windows"]
-    _out(
-        "Every 10 s, responses: " + " | ".join(f"{w['responses']:,}" for w in windows)
-        + "\n          slowest ms: " + " | ".join(f"{w['max_us'] / 1000:,.0f}" for w in windows)
-    )  # fmt: skip
+    _out(timeline(result["windows"]))
     if result["requests"] and not replaced:
-        # CPU time, unlike latency, does not grow when other jobs share the machine.
+        # Latency grows when other jobs share the machine; the CPU a response costs hardly does.
         busy, total = machine
         _out(
             f"CPU: the machine's {os.cpu_count()} CPUs were {busy / total:.0%} busy, gunicorn's "
@@ -266,7 +262,11 @@ def drive(rotation_file):
         "--timeout", f"{TIMEOUT_SECONDS}s", "-s", str(ROOT / "bench" / "loadtest.lua"),
         f"http://127.0.0.1:{PORT}",
     ]  # fmt: skip
-    env = dict(os.environ, LOADTEST_ROTATION=str(rotation_file))
+    env = dict(
+        os.environ,
+        LOADTEST_ROTATION=str(rotation_file),
+        LOADTEST_TIMEOUT_US=str(TIMEOUT_SECONDS * 1_000_000),
+    )
     finished = subprocess.run(command, env=env, capture_output=True, text=True)
     lines = finished.stdout.splitlines()
     summary = [line for line in lines if line.startswith("{")]
@@ -318,15 +318,28 @@ def table(result):
     )
 
 
+def timeline(windows):
+    """The responses, and the slowest, in each 10 s of the run (the first is the cache filling)."""
+    responses = " | ".join(f"{window['responses']:,}" for window in windows)
+    slowest = " | ".join(f"{window['max_us'] / 1000:,.0f}" for window in windows)
+    return f"Every 10 s, responses: {responses}\n          slowest ms: {slowest}"
+
+
 def failures(result, replaced):
     """What went wrong in the run, one sentence each; none when it passed."""
     problems = []
-    errors = {name: result[name] for name in ("connect", "read", "write", "timeout")}
+    errors = {name: result[name] for name in ("connect", "read", "write")}
     if any(errors.values()):
         problems.append(
-            "socket errors: "
-            + ", ".join(f"{name} {count}" for name, count in errors.items())
-            + f" (timeout: no response within {TIMEOUT_SECONDS} s)"
+            "socket errors: " + ", ".join(f"{name} {count}" for name, count in errors.items())
+        )
+    late = {kind: figures["late"] for kind, figures in result["kinds"].items() if figures["late"]}
+    if result["timeout"] or late:
+        problems.append(
+            f"timeouts: {sum(late.values())} responses came later than {TIMEOUT_SECONDS} s ("
+            + (", ".join(f"{kind} {count}" for kind, count in late.items()) or "none")
+            + f"); wrk counted {result['timeout']} timeouts (one every 2 s for each request "
+            f"still unanswered after {TIMEOUT_SECONDS} s)"
         )
     answered = 0
     for kind, figures in result["kinds"].items():
