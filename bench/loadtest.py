@@ -62,11 +62,9 @@ DETAIL_PAGES = 200
 # Share of requests per kind of page: readers mostly open stories from the home page and lists.
 MIX = {"home": 15, "list": 15, "detail": 50, "search": 20}
 ROTATION_LENGTH = 2000
-# Words the generated stories contain (articles/demo.py): topics, sentences and district names.
-SEARCHES = [
-    "water", "budget", "health centre", "job fair", "electric buses", "Wuqing", "investment",
-    "schools", "武清", "招聘", "预算", "供水", "绿化", "热线", "卫生", "投资",
-]  # fmt: skip
+# Besides bench/pages.py's words, phrases and district names the generated stories contain
+# (articles/demo.py).
+SEARCH_PHRASES = ["health centre", "job fair", "electric buses", "Wuqing", "武清", "热线"]
 LIST_PAGES = [1, 2, 50, 1000]
 
 
@@ -218,7 +216,7 @@ def check_pages(output):
     from django.test import Client
 
     from articles.models import Article
-    from bench.pages import detail_paths
+    from bench.pages import SEARCH_WORDS_EN, SEARCH_WORDS_ZH, detail_paths
 
     last = max(1, -(-Article.objects.published().count() // 20))
     numbers = sorted({n for n in LIST_PAGES if n <= last} | {last})
@@ -226,7 +224,10 @@ def check_pages(output):
         "home": ["/"],
         "list": [f"/articles/?page={n}" if n > 1 else "/articles/" for n in numbers],
         "detail": detail_paths(DETAIL_PAGES),
-        "search": [f"/search/?q={quote(words)}" for words in SEARCHES],
+        "search": [
+            f"/search/?q={quote(words)}"
+            for words in SEARCH_WORDS_EN + SEARCH_WORDS_ZH + SEARCH_PHRASES
+        ],
     }
     paths = {kind: [quote(path, safe="/?=&%") for path in found] for kind, found in paths.items()}
     client = Client(HTTP_HOST="127.0.0.1")
