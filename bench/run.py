@@ -20,9 +20,9 @@ import platform
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -165,24 +165,25 @@ class Server:
         # the memory run.
         self.timeout = timeout
         self.process = None
+        self.ready = None
 
     def __enter__(self):
         command = [
             PYTHON, "-m", "gunicorn", "newsroom.wsgi", "--bind", f"127.0.0.1:{self.port}",
             "--workers", str(WORKERS), "--worker-class", "sync", "--log-level", "warning",
-            "--timeout", str(self.timeout),
+            "--timeout", str(self.timeout), "--config", "python:bench.gunicorn_ready",
         ]  # fmt: skip
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, start_new_session=True)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                time.sleep(1)  # let both workers boot
+        self.ready = Path(tempfile.mkdtemp(prefix="newsroom-gunicorn-"))
+        env = dict(self.env, NEWSROOM_GUNICORN_READY_DIR=str(self.ready))
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+        deadline = time.monotonic() + 60
+        # Every worker has loaded the application (bench/gunicorn_ready.py).
+        while time.monotonic() < deadline and self.process.poll() is None:
+            if len(list(self.ready.iterdir())) >= WORKERS:
                 cache = self.env.get("NEWSROOM_PAGE_CACHE_SECONDS", "600")
                 log(f"gunicorn up on 127.0.0.1:{self.port} (cache {cache} s)")
                 return self
-            except OSError:
-                time.sleep(0.2)
+            time.sleep(0.2)
         self.__exit__(None, None, None)
         raise RuntimeError("gunicorn did not start")
 
@@ -194,6 +195,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        if self.ready:
+            shutil.rmtree(self.ready, ignore_errors=True)
 
     def worker_pids(self):
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
