@@ -26,14 +26,17 @@ default; 0 renders every request), LOADTEST_SKIP_LOAD=1 (reuse the loaded databa
 """
 
 import json
+import math
 import os
 import random
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
@@ -56,6 +59,8 @@ REDIS_URL = os.environ.get("LOADTEST_REDIS_URL", "redis://127.0.0.1:6379/8")
 PAGE_CACHE_SECONDS = os.environ.get("LOADTEST_PAGE_CACHE_SECONDS")
 # wrk counts a response slower than this as a timeout (an error).
 TIMEOUT_SECONDS = 5
+# The timeline's step.
+WINDOW_SECONDS = 10
 # gunicorn's own default, as a deployment that follows the README gets.
 WORKER_TIMEOUT = 30
 DETAIL_PAGES = 200
@@ -263,11 +268,10 @@ def drive(rotation_file):
         "--timeout", f"{TIMEOUT_SECONDS}s", "-s", str(ROOT / "bench" / "loadtest.lua"),
         f"http://127.0.0.1:{PORT}",
     ]  # fmt: skip
-    env = dict(
-        os.environ,
-        LOADTEST_ROTATION=str(rotation_file),
-        LOADTEST_TIMEOUT_US=str(TIMEOUT_SECONDS * 1_000_000),
-    )
+    responses = BUILD / "responses"
+    shutil.rmtree(responses, ignore_errors=True)
+    responses.mkdir()
+    env = dict(os.environ, LOADTEST_ROTATION=str(rotation_file), LOADTEST_OUT=str(responses))
     finished = subprocess.run(command, env=env, capture_output=True, text=True)
     lines = finished.stdout.splitlines()
     summary = [line for line in lines if line.startswith("{")]
@@ -276,7 +280,47 @@ def drive(rotation_file):
             f"wrk failed (exit status {finished.returncode}):\n{finished.stdout}{finished.stderr}"
         )
     _out("\n".join(line for line in lines if not line.startswith("{")) + finished.stderr)
-    return json.loads(summary[-1])
+    return dict(json.loads(summary[-1]), **tally(responses))
+
+
+def tally(folder):
+    """
+    From the lines bench/loadtest.lua wrote for each response: per kind of page the statuses,
+    the responses later than the timeout and the latency; per WINDOW_SECONDS of the run the
+    responses and the slowest.
+    """
+    kinds, windows = {}, {}
+    for file in folder.glob("thread-*.txt"):
+        for line in file.read_text().splitlines():
+            kind, status, latency, since_start = line.split()
+            figures = kinds.setdefault(kind, {"statuses": Counter(), "latencies": []})
+            figures["statuses"][status] += 1
+            figures["latencies"].append(int(latency))
+            window = windows.setdefault(
+                int(since_start) // (WINDOW_SECONDS * 1_000_000), {"responses": 0, "max_us": 0}
+            )
+            window["responses"] += 1
+            window["max_us"] = max(window["max_us"], int(latency))
+    for figures in kinds.values():
+        latencies = sorted(figures.pop("latencies"))
+        figures.update(
+            statuses=dict(figures["statuses"]),
+            late=sum(latency > TIMEOUT_SECONDS * 1_000_000 for latency in latencies),
+            p50_us=_percentile(latencies, 50),
+            p99_us=_percentile(latencies, 99),
+            max_us=latencies[-1],
+        )
+    return {
+        "kinds": {kind: kinds[kind] for kind in sorted(kinds, key=list(MIX).index)},
+        "windows": [
+            windows.get(i, {"responses": 0, "max_us": 0})
+            for i in range(max(windows, default=-1) + 1)
+        ],
+    }
+
+
+def _percentile(ordered, p):
+    return ordered[max(0, math.ceil(len(ordered) * p / 100) - 1)]
 
 
 def table(result):
@@ -320,10 +364,10 @@ def table(result):
 
 
 def timeline(windows):
-    """The responses, and the slowest, in each 10 s of the run (the first is the cache filling)."""
+    """The responses, and the slowest, in each window of the run (the first: the cache filling)."""
     responses = " | ".join(f"{window['responses']:,}" for window in windows)
     slowest = " | ".join(f"{window['max_us'] / 1000:,.0f}" for window in windows)
-    return f"Every 10 s, responses: {responses}\n          slowest ms: {slowest}"
+    return f"Every {WINDOW_SECONDS} s, responses: {responses}\n          slowest ms: {slowest}"
 
 
 def failures(result, replaced):
