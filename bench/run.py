@@ -132,7 +132,7 @@ def load_database(env=None, articles=ARTICLES, name_prefix="newsroom_bench"):
     database_url = env["DATABASE_URL"]
     name = urlparse(database_url).path.lstrip("/")
     if not name.startswith(name_prefix):
-        sys.exit(f"Refusing to recreate {name!r}: this database's name starts with {name_prefix}.")
+        sys.exit(f"Refusing to recreate {name!r}: the name must start with {name_prefix}.")
     admin = psycopg2.connect(database_url.rsplit("/", 1)[0] + "/postgres")
     admin.autocommit = True
     with admin.cursor() as cursor:
