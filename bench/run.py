@@ -124,8 +124,10 @@ def server_environment(prefix):
 
 
 def load_database(env=None, articles=ARTICLES, name_prefix="newsroom_bench"):
-    """Recreate the database of ``env``'s DATABASE_URL (its name must start with
-    ``name_prefix``), migrate, load ``articles`` generated stories, VACUUM ANALYZE."""
+    """
+    Recreate the database of ``env``'s DATABASE_URL (its name must start with ``name_prefix``),
+    migrate, load ``articles`` generated stories and run VACUUM ANALYZE.
+    """
     import psycopg2
 
     env = env or base_environment()
