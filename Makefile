@@ -15,7 +15,7 @@ TEST_ENV := DJANGO_SECRET_KEY=newsroom-test-only-not-secret
 PO_FILES := $(wildcard articles/locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: install run test lint format clean messages screenshots vendor-axe bench
+.PHONY: install run test lint format clean messages screenshots vendor-axe bench loadtest
 # A failed compile must not leave a .mo that looks up to date.
 .DELETE_ON_ERROR:
 
@@ -53,6 +53,12 @@ test: install
 # docs/benchmarks.md. Needs PostgreSQL and Redis; installs wrk with apt-get if missing.
 bench: install
 	$(PY) -m bench.run
+
+# 64 connections for 60 s against 100,000 stories (PostgreSQL database newsroom_loadtest,
+# recreated) served by gunicorn as in production; fails on any socket error, timeout or status
+# other than 200. Needs PostgreSQL and Redis; installs wrk with apt-get if missing.
+loadtest: install
+	$(PY) -m bench.loadtest
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, router, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -727,13 +727,17 @@ class Article(models.Model):
         districts already loaded with the article, so prefetch them.
         """
         stories = Article.objects.published().newest_first().exclude(pk=self.pk).defer("body")
+        through = Article.districts.through.objects
         district_ids = [district.pk for district in self.district_list]
         if district_ids:
             # A subquery rather than a join, so no DISTINCT is needed for shared districts.
-            through = Article.districts.through.objects.filter(district_id__in=district_ids)
-            stories = stories.filter(pk__in=through.values("article_id"))
+            in_districts = through.filter(district_id__in=district_ids)
+            stories = stories.filter(pk__in=in_districts.values("article_id"))
         else:
-            stories = stories.filter(districts__isnull=True)
+            # NOT EXISTS rather than a LEFT JOIN ... IS NULL, which PostgreSQL answers by joining
+            # every story (a quarter of a second at 100,000): this way it walks the newest
+            # stories by index and stops at the limit.
+            stories = stories.filter(~Exists(through.filter(article_id=OuterRef("pk"))))
         return stories[:limit]
 
     def _unique_slug(self):

@@ -20,9 +20,9 @@ import platform
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -44,10 +44,12 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 OUTPUT = Path(os.environ.get("BENCH_OUTPUT", ROOT / "docs" / "benchmarks.md"))
 FLOOR_PATH = "/__bench__/floor/"
 PYTHON = sys.executable
+# Names the lines this module logs; bench/loadtest.py, which reuses it, says "loadtest".
+LOG_TAG = "bench"
 
 
 def log(message):
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)  # noqa: T201
+    print(f"[{LOG_TAG} {time.strftime('%H:%M:%S')}] {message}", flush=True)  # noqa: T201
 
 
 def main():
@@ -121,28 +123,31 @@ def server_environment(prefix):
     )
 
 
-def load_database():
+def load_database(env=None, articles=ARTICLES, name_prefix="newsroom_bench"):
+    """
+    Recreate the database of ``env``'s DATABASE_URL (its name must start with ``name_prefix``),
+    migrate, load ``articles`` generated stories and run VACUUM ANALYZE.
+    """
     import psycopg2
 
-    url = urlparse(DATABASE_URL)
-    name = url.path.lstrip("/")
-    if not name.startswith("newsroom_bench"):
-        sys.exit(
-            f"Refusing to recreate {name!r}: the bench database's name starts with newsroom_bench."
-        )
-    admin = psycopg2.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres")
+    env = env or base_environment()
+    database_url = env["DATABASE_URL"]
+    name = urlparse(database_url).path.lstrip("/")
+    if not name.startswith(name_prefix):
+        sys.exit(f"Refusing to recreate {name!r}: the name must start with {name_prefix}.")
+    admin = psycopg2.connect(database_url.rsplit("/", 1)[0] + "/postgres")
     admin.autocommit = True
     with admin.cursor() as cursor:
         log(f"recreating database {name}")
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         cursor.execute(f'CREATE DATABASE "{name}"')
     admin.close()
-    manage("migrate", "--noinput", "-v0")
-    log(f"loading {ARTICLES:,} generated stories")
+    manage("migrate", "--noinput", "-v0", env=env)
+    log(f"loading {articles:,} generated stories")
     before = time.monotonic()
-    manage("seed_demo_data", "--force", "--articles", str(ARTICLES), "--seed", "1")
+    manage("seed_demo_data", "--force", "--articles", str(articles), "--seed", "1", env=env)
     seconds = time.monotonic() - before
-    connection = psycopg2.connect(DATABASE_URL)
+    connection = psycopg2.connect(database_url)
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
@@ -151,32 +156,36 @@ def load_database():
 
 
 class Server:
-    """gunicorn on 127.0.0.1:PORT, stopped (with its workers) on exit."""
+    """gunicorn on 127.0.0.1:``port``, stopped (with its workers) on exit."""
 
-    def __init__(self, env):
+    def __init__(self, env, port=PORT, timeout=300):
         self.env = env
+        self.port = port
+        # Seconds a sync worker may spend on one request (or an idle connection) before
+        # gunicorn replaces it (its own default is 30). 300 for the bench: when one wrk thread
+        # finishes first, its idle connections must not get a worker replaced in the middle of
+        # the memory run.
+        self.timeout = timeout
         self.process = None
+        self.ready = None
 
     def __enter__(self):
         command = [
-            PYTHON, "-m", "gunicorn", "newsroom.wsgi", "--bind", f"127.0.0.1:{PORT}",
+            PYTHON, "-m", "gunicorn", "newsroom.wsgi", "--bind", f"127.0.0.1:{self.port}",
             "--workers", str(WORKERS), "--worker-class", "sync", "--log-level", "warning",
-            # When one wrk thread finishes first, its idle connections must not get a sync
-            # worker killed (and replaced) in the middle of the memory run.
-            "--timeout", "300",
+            "--timeout", str(self.timeout), "--config", "python:bench.gunicorn_ready",
         ]  # fmt: skip
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, start_new_session=True)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", PORT), timeout=1).close()
-                time.sleep(1)  # let both workers boot
-                log(
-                    f"gunicorn up on 127.0.0.1:{PORT} (cache {self.env['NEWSROOM_PAGE_CACHE_SECONDS']} s)"
-                )
+        self.ready = Path(tempfile.mkdtemp(prefix="newsroom-gunicorn-"))
+        env = dict(self.env, NEWSROOM_GUNICORN_READY_DIR=str(self.ready))
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+        deadline = time.monotonic() + 60
+        # Every worker has loaded the application (bench/gunicorn_ready.py).
+        while time.monotonic() < deadline and self.process.poll() is None:
+            if len(list(self.ready.iterdir())) >= WORKERS:
+                cache = self.env.get("NEWSROOM_PAGE_CACHE_SECONDS", "600")
+                log(f"gunicorn up on 127.0.0.1:{self.port} (cache {cache} s)")
                 return self
-            except OSError:
-                time.sleep(0.2)
+            time.sleep(0.2)
         self.__exit__(None, None, None)
         raise RuntimeError("gunicorn did not start")
 
@@ -188,6 +197,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        if self.ready:
+            shutil.rmtree(self.ready, ignore_errors=True)
 
     def worker_pids(self):
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
@@ -253,10 +264,10 @@ def measure_memory(server, pages):
     }
 
 
-def clear_redis(prefix):
+def clear_redis(prefix, url=REDIS_URL):
     import redis
 
-    client = redis.Redis.from_url(REDIS_URL)
+    client = redis.Redis.from_url(url)
     keys = list(client.scan_iter(f"{prefix}:*", count=1000))
     if keys:
         client.delete(*keys)
