@@ -110,6 +110,8 @@ def base_environment():
         DATABASE_URL=DATABASE_URL,
         DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(40),
         DJANGO_DEBUG="0",
+        # Plain HTTP on 127.0.0.1: production settings otherwise redirect every request to https.
+        DJANGO_HTTPS="0",
         STATIC_ROOT=str(BUILD / "static"),
     )
 
