@@ -157,17 +157,45 @@ def document_vector(title, summary, body_html):
     The SQL expression of an article's ``search_vector`` (PostgreSQL), for ``save()`` and bulk
     inserts: it needs only the row's own values.
     """
-    parts, params = [], []
-    body = html_to_text(body_html)[:MAX_INDEXED_BODY]
-    for text, weight in ((title, "A"), (summary, "B"), (body, "C")):
-        text = text or ""
-        parts.append(f"setweight(to_tsvector('{TEXT_SEARCH_CONFIG}', %s), '{weight}')")
-        params.append(CJK_RUN.sub(" ", text))
-        literal = cjk_vector_literal(text, weight)
-        if literal:
-            parts.append("%s::tsvector")
-            params.append(literal)
-    return RawSQL(" || ".join(parts), params, output_field=SearchVectorField())
+    parts = [
+        _weighted_part(title or "", "A"),
+        _weighted_part(summary or "", "B"),
+        _weighted_part(_body_text(body_html or ""), "C"),
+    ]
+    return RawSQL(
+        " || ".join(sql for sql, _ in parts),
+        [param for _, params in parts for param in params],
+        output_field=SearchVectorField(),
+    )
+
+
+# Short texts recur (summaries and bodies of generated stories, a standard notice): their
+# parts are computed once. Long ones are not kept, so the memory this holds stays small.
+_SHORT_TEXT = 2000
+
+
+def _short_text_cache(function):
+    cached = lru_cache(maxsize=1024)(function)
+    return lambda text, *args: (
+        cached(text, *args) if len(text) < _SHORT_TEXT else function(text, *args)
+    )
+
+
+@_short_text_cache
+def _body_text(body_html):
+    return html_to_text(body_html)[:MAX_INDEXED_BODY]
+
+
+@_short_text_cache
+def _weighted_part(text, weight):
+    """The SQL and parameters of one weighted part: plain words, then CJK bigrams if any."""
+    sql = f"setweight(to_tsvector('{TEXT_SEARCH_CONFIG}', %s), '{weight}')"
+    params = (CJK_RUN.sub(" ", text),)
+    literal = cjk_vector_literal(text, weight)
+    if literal:
+        sql += " || %s::tsvector"
+        params += (literal,)
+    return sql, params
 
 
 def search_vector_for(article, using):
