@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from .cache import memoise
 from .models import Article, District, Source
 from .pagination import NewsroomPaginator
 from .search import xml_safe
@@ -46,9 +47,15 @@ class ArticleSitemap(Sitemap):
         return item.updated_on
 
     def get_latest_lastmod(self):
-        # The default loads every item to find the newest; the database can say it at once.
-        latest = self.items().aggregate(latest=Max(Coalesce("public_updated_at", "published_at")))
-        return latest["latest"]
+        # The default loads every item to find the newest; the database can say it at once,
+        # and it is memoised like the lists' counts (it changes only when content does).
+        def latest():
+            found = self.items().aggregate(
+                latest=Max(Coalesce("public_updated_at", "published_at"))
+            )
+            return found["latest"]
+
+        return memoise("sitemap-lastmod", (), latest)
 
 
 class DistrictSitemap(Sitemap):

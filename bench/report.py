@@ -24,9 +24,10 @@ def render(
         f"- Date: {date}; commit {commit}; the run took {total_seconds / 60:.1f} minutes.",
         f"- Machine: {machine['nproc']} CPUs ({machine['cpu']}), {machine['memory']} memory; "
         f"Python {machine['python']}, PostgreSQL {machine['postgresql']}, Redis cache.",
-        "- **The machine was shared** with other jobs during the run (other developers' test suites"
-        " and servers on the same 2 cores), so absolute figures are noisy: every target is a ratio"
-        " to the floor measured in the same run, against the same server.",
+        f"- Load average (1 minute) before the run {machine['load_before']}, after it"
+        f" {machine['load_after']}: the benchmark's own server, database and wrk account for about"
+        " 2 of it. Other jobs on a shared machine move absolute figures, so every target is a"
+        " ratio to the floor measured in the same run, against the same server.",
         f"- Data: {settings['articles']:,} generated stories plus the demo content, in PostgreSQL.",
         f"- Server: gunicorn, {settings['workers']} sync workers, production settings (debug off,"
         " WhiteNoise, Redis cache), 127.0.0.1 only.",

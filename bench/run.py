@@ -54,6 +54,7 @@ def log(message):
 
 def main():
     started = time.monotonic()
+    load_before = os.getloadavg()[0]
     revision = commit()
     ensure_wrk()
     if os.environ.get("BENCH_SKIP_LOAD") != "1":
@@ -82,7 +83,9 @@ def main():
     finally:
         # Nothing of this run stays in the shared Redis, even when it stops half-way.
         clear_redis(prefix)
-    report = render(measured, runs, memory, seconds_to_seed, time.monotonic() - started, revision)
+    report = render(
+        measured, runs, memory, seconds_to_seed, time.monotonic() - started, revision, load_before
+    )
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     OUTPUT.write_text(report)
     log(f"wrote {OUTPUT} in {time.monotonic() - started:.0f} s")
@@ -316,12 +319,13 @@ def commit():
     return f"{head or 'unknown'}{' (with uncommitted changes)' if dirty else ''}"
 
 
-def render(measured, runs, memory, seconds_to_seed, total_seconds, revision):
+def render(measured, runs, memory, seconds_to_seed, total_seconds, revision, load_before):
     from bench.report import render as render_report
 
     return render_report(
         measured=measured, runs=runs, memory=memory, seconds_to_seed=seconds_to_seed,
-        total_seconds=total_seconds, machine=machine(), commit=revision,
+        total_seconds=total_seconds, machine=dict(machine(), load_before=f"{load_before:.2f}",
+        load_after=f"{os.getloadavg()[0]:.2f}"), commit=revision,
         date=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         settings={"articles": ARTICLES, "seconds": SECONDS, "connections": CONNECTIONS,
                   "workers": WORKERS, "memory_requests": MEMORY_REQUESTS},
