@@ -55,7 +55,7 @@ class ArticleSitemap(Sitemap):
             )
             return found["latest"]
 
-        return memoise("sitemap-lastmod", (), latest)
+        return memoise("sitemap-lastmod", type(self).__name__, latest)
 
 
 class DistrictSitemap(Sitemap):
