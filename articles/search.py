@@ -25,7 +25,7 @@ Snippets are highlighted here, in Python, on both databases: the text is escaped
 import re
 import unicodedata
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import lru_cache, wraps
 from html.parser import HTMLParser
 
 from django import forms
@@ -176,9 +176,12 @@ _SHORT_TEXT = 2000
 
 def _short_text_cache(function):
     cached = lru_cache(maxsize=1024)(function)
-    return lambda text, *args: (
-        cached(text, *args) if len(text) < _SHORT_TEXT else function(text, *args)
-    )
+
+    @wraps(function)
+    def call(text, *args):
+        return cached(text, *args) if len(text) < _SHORT_TEXT else function(text, *args)
+
+    return call
 
 
 @_short_text_cache

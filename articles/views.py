@@ -84,9 +84,9 @@ def first_publication_year():
 
     def year():
         first = Article.objects.published().aggregate(first=Min("published_at"))["first"]
-        return timezone.localtime(first).year if first else 0
+        return timezone.localtime(first).year if first else None
 
-    return memoise("first-year", settings.TIME_ZONE, year) or None
+    return memoise("first-year", settings.TIME_ZONE, year)
 
 
 class ArticleListView(PublishedArticleMixin, ListView):
