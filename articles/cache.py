@@ -158,23 +158,51 @@ def seconds_fresh(limit):
     return max(0.0, min(limit, (upcoming - timezone.now()).total_seconds()))
 
 
+# Memos this process has read or computed, by key (the key holds the generation), each with
+# its expiry: a memo used on every page costs no cache round trip once this process has it.
+_local_memos = {}
+LOCAL_MEMO_LIMIT = 2000
+
+
 def memoise(name, key_parts, compute):
     """
     ``compute()``'s result, cached under the content generation and cut short at the next
     timed change, so a memo is exactly as fresh as the pages built from it.
+
+    Kept in this process as well as in the shared cache: the key names the generation, which
+    every request reads from the shared cache, so a change made through any app server makes
+    the local copies unreachable at once. The value is shared by the requests of this process:
+    treat it as read-only. Without a generation (the shared cache is unreachable) nothing is
+    kept locally, since nothing could tell this process that content changed.
     """
+    generation = current_generation()
     digest = hashlib.sha256(repr(key_parts).encode()).hexdigest()[:32]
-    key = f"{_prefix()}:{current_generation()}:{name}:{digest}"
-    found = cache.get(key)
+    key = f"{_prefix()}:{generation}:{name}:{digest}"
+    now = time.time()
+    found = _local_memos.get(key)
+    if found is None:
+        found = cache.get(key)
     if found is not None:
         value, expires = found
-        if expires > time.time():
+        if expires > now:
+            if generation is not None:
+                _keep_locally(key, found)
             return value
     value = compute()
     lifetime = seconds_fresh(MEMO_SECONDS)
     if lifetime >= 1:
-        cache.set(key, (value, time.time() + lifetime), timeout=lifetime)
+        entry = (value, time.time() + lifetime)
+        cache.set(key, entry, timeout=lifetime)
+        if generation is not None:
+            _keep_locally(key, entry)
     return value
+
+
+def _keep_locally(key, entry):
+    if key not in _local_memos and len(_local_memos) >= LOCAL_MEMO_LIMIT:
+        # Most entries belong to past generations by then: start afresh.
+        _local_memos.clear()
+    _local_memos[key] = entry
 
 
 # Middleware ------------------------------------------------------------------------------

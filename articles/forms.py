@@ -312,6 +312,16 @@ class ArticleFilterForm(forms.Form):
             )
         return cleaned
 
+    @property
+    def rendering_key(self):
+        """Everything the rendered form depends on besides the options: the values submitted."""
+        years = (
+            tuple(year for year, _label in self.fields["year"].choices[1:])
+            if "year" in self.fields
+            else ()
+        )
+        return (tuple((name, self.data.get(name)) for name in self.fields), years)
+
     def is_forged(self):
         """A value no option offers (an unknown district, month=13, year=abc): not a person's choice."""
         return any(self.has_error(name, "invalid_choice") for name in self.fields)

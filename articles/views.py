@@ -190,7 +190,10 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
             return gone_or_404(request, kwargs["slug"])
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(related=self.object.related(), **kwargs)
+        # The same for every reader until content changes: memoised like the lists' counts.
+        article = self.object
+        related = memoise("related", article.pk, lambda: list(article.related()))
+        return super().get_context_data(related=related, **kwargs)
 
 
 def gone_or_404(request, slug):

@@ -183,8 +183,8 @@ def test_query_counts_do_not_grow(
     # stories + their districts; the count, first year, districts and sources are memoised
     with django_assert_num_queries(2):
         client.get("/articles/")
-    # story with source + its districts + its change notes + related stories
-    with django_assert_num_queries(4):
+    # story with source + its districts + its change notes (related stories are memoised)
+    with django_assert_num_queries(3):
         client.get(articles[0].get_absolute_url())
     with django_assert_num_queries(3):  # district + stories + districts
         client.get(districts[0].get_absolute_url())
