@@ -36,7 +36,7 @@ from .models import (
     browse_options,
 )
 from .pagination import NewsroomPaginator
-from .search import SearchForm, SearchPaginator, add_highlights
+from .search import SearchForm, SearchPaginator, add_highlights, in_order
 
 
 class PublicPageMixin:
@@ -336,10 +336,12 @@ SEARCH_RESULTS_PER_PAGE = 20
 def search(request):
     """Search published stories (``articles/search.py``); any query gives a normal page."""
     form = SearchForm(request.GET)
-    results = form.results(Article.objects.published().select_related("source").with_districts())
-    page = SearchPaginator(results, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = SearchPaginator(form.result_ids(), SEARCH_RESULTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     parsed = form.parsed_query()
-    page.object_list = add_highlights(list(page.object_list), parsed)
+    shown = Article.objects.published().select_related("source").with_districts()
+    page.object_list = add_highlights(in_order(shown, page.object_list), parsed)
     return render(
         request,
         "articles/search.html",

@@ -7,18 +7,18 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from articles import search
 from articles.models import Article
 from articles.search import (
     MAX_QUERY_LENGTH,
     ParsedQuery,
-    SearchPaginator,
     cjk_vector_literal,
     clean_query,
     highlight,
     html_to_text,
     snippet,
 )
-from tests.factories import make_article, make_district
+from tests.factories import make_article, make_district, make_superuser
 from tests.querycounts import assert_constant_queries
 
 postgres_only = pytest.mark.skipif(
@@ -270,14 +270,16 @@ def test_results_are_paginated_keeping_the_query(client):
 
 
 @pytest.mark.django_db
-def test_results_are_capped_at_the_best(client, monkeypatch):
-    """Past the cap the page says there were more and pages through the best ones only."""
-    monkeypatch.setattr(SearchPaginator, "MAX_RESULTS", 3)
+def test_results_are_capped_at_the_newest(client, monkeypatch):
+    """Past the cap the page says there were more and pages through the newest ones only."""
+    monkeypatch.setattr(search, "MAX_RESULTS", 3)
+    now = timezone.now()
     for n in range(5):
-        make_article(title=f"Heating notice {n}")
+        make_article(title=f"Heating notice {n}", published_at=now - timedelta(days=n))
     response = get_search(client, q="heating")
     assert response.context["page_obj"].paginator.count == 3
-    assert "More than 3 stories found for “heating”: here are the best 3." in (
+    assert titles(response) == ["Heating notice 0", "Heating notice 1", "Heating notice 2"]
+    assert "More than 3 stories found for “heating”: here are the newest 3, best first." in (
         response.content.decode()
     )
     make_article(title="Library hours")
@@ -348,6 +350,45 @@ def test_title_matches_rank_above_body_matches(client):
         in_summary.title,
         in_body.title,
     ]
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_only_the_newest_matches_are_ranked(client, monkeypatch):
+    """Of the newest matches (one past the cap), the best come first; older ones are left out."""
+    monkeypatch.setattr(search, "MAX_RESULTS", 2)
+    now = timezone.now()
+    make_article(title="Harbour works", published_at=now - timedelta(days=30))
+    newest = make_article(title="News", body="<p>The harbour.</p>", published_at=now)
+    newer = make_article(title="More", body="<p>A harbour.</p>", published_at=now - timedelta(1))
+    best = make_article(title="Harbour closed", published_at=now - timedelta(days=2))
+    response = get_search(client, q="harbour")
+    assert titles(response) == [best.title, newest.title]
+    assert response.context["page_obj"].paginator.more
+    assert newer.title not in titles(response)
+
+
+@pytest.mark.django_db
+def test_search_results_change_with_the_content(client):
+    """Results are memoised, yet an approval or a withdrawal shows in the next search."""
+    editor = make_superuser()
+    article = make_article(title="Heating plan", status=Article.Status.IN_REVIEW)
+    assert titles(get_search(client, q="heating")) == []
+    article.approve(by=editor)
+    assert titles(get_search(client, q="heating")) == ["Heating plan"]
+    article.withdraw(by=editor, explanation="Published in error.")
+    assert titles(get_search(client, q="heating")) == []
+
+
+@pytest.mark.django_db
+def test_a_repeated_search_is_not_run_again(client, django_assert_num_queries):
+    """The ranked matches are memoised: the same search again only loads the page's stories."""
+    make_article(title="Heating plan", districts=[make_district()])
+    first = titles(get_search(client, q="heating"))
+    with django_assert_num_queries(2):  # the page's stories, their districts
+        assert titles(get_search(client, q="heating")) == first
+    with django_assert_num_queries(3):  # another query: its matches as well
+        get_search(client, q="plan")
 
 
 @postgres_only
