@@ -92,7 +92,8 @@ def test_a_withdrawn_page_costs_no_extra_queries(client):
     district = make_district()
     published = make_article(districts=[district])
     withdrawn = make_article(status=Status.WITHDRAWN, districts=[district])
-    client.get(published.get_absolute_url())  # site settings and banners cached from here
+    for article in (published, withdrawn):
+        client.get(article.get_absolute_url())  # site settings, banners, related: memoised
     with CaptureQueriesContext(connection) as published_queries:
         client.get(published.get_absolute_url())
     with CaptureQueriesContext(connection) as withdrawn_queries:
