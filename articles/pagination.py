@@ -51,10 +51,22 @@ def query_key(queryset):
 
 
 class NewsroomPaginator(Paginator):
+    """
+    ``key``, when given, names the result set in place of its SQL (``query_key()``), which
+    costs compiling the query once more per request: a list view passes what chose its
+    stories (the URL's arguments and the filters), and must name everything that did.
+    """
+
     anchor_rows = 500
+
+    def __init__(self, object_list, per_page, *args, key=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.key = key
 
     @cached_property
     def _query_key(self):
+        if self.key is not None:
+            return ("view", self.key)
         return query_key(self.object_list)
 
     @cached_property

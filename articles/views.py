@@ -126,6 +126,11 @@ class ArticleListView(PublishedArticleMixin, ListView):
             stories = stories.in_month(self.year, self.month)
         return stories
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The count and anchors are memoised under what chose the stories in get_queryset().
+        key = ("list", self.year, self.month, tuple(self.filters.active.items()))
+        return super().get_paginator(queryset, per_page, key=key, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
@@ -273,6 +278,11 @@ class _FilteredArticleListView(PublishedArticleMixin, ListView):
 
     def get_queryset(self):
         return super().get_queryset().filter(**{self.filter_field: self.subject})
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The count and anchors are memoised under what chose the stories in get_queryset().
+        key = (self.filter_field, self.subject.pk)
+        return super().get_paginator(queryset, per_page, key=key, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(subject=self.subject, **kwargs)

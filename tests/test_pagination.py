@@ -109,3 +109,32 @@ def test_unsupported_orderings_fall_back_to_offsets(many_articles):
     paginator = SmallAnchors(queryset, 4)
     assert paginator._ordering() is None
     assert ids(paginator.page(9)) == ids(Paginator(queryset, 4).page(9))
+
+
+def test_list_views_keep_the_counts_of_their_selections_apart(client, many_articles):
+    """Each list memoises its count under what chose its stories: none takes another's."""
+    other_source = make_source(slug="other-source")
+    other = make_district(slug="heping")
+    for _ in range(3):
+        make_article(source=other_source, districts=[other])
+    old = make_article(published_at=timezone.now() - timedelta(days=800))
+    content_changed()
+    published = Article.objects.published()
+    year = timezone.localtime(old.published_at).year
+    expected = {
+        "/articles/": published.count(),
+        "/articles/?district=wuqing": published.filter(districts__slug="wuqing").count(),
+        "/articles/?district=heping": 3,
+        "/articles/?source=other-source": 3,
+        f"/articles/?year={year}": 1,
+        f"/articles/{year}/": 1,
+        "/districts/wuqing/": published.filter(districts__slug="wuqing").count(),
+        "/districts/heping/": 3,
+        "/sources/other-source/": 3,
+    }
+    assert len(set(expected.values())) == 4  # 51, 31, 3 and 1: distinct where it matters
+    for _ in range(2):  # the second round from the memos
+        for url, count in expected.items():
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert response.context["page_obj"].paginator.count == count, url
