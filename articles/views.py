@@ -10,7 +10,7 @@ from django.http import (
     HttpResponsePermanentRedirect,
     HttpResponseServerError,
 )
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template import loader
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -273,7 +273,15 @@ class _FilteredArticleListView(PublishedArticleMixin, ListView):
     filter_field = None
 
     def get(self, request, *args, **kwargs):
-        self.subject = get_object_or_404(self.filter_model, slug=kwargs["slug"])
+        # Memoised like the lists' counts: saving a district or source marks content changed.
+        slug = kwargs["slug"]
+        self.subject = memoise(
+            "subject",
+            (self.filter_model.__name__, slug),
+            lambda: self.filter_model.objects.filter(slug=slug).first(),
+        )
+        if self.subject is None:
+            raise Http404(f"No {self.filter_model._meta.verbose_name} with this address.")
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):

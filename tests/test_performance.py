@@ -41,9 +41,9 @@ PAGES = [
     # Story with its source + its districts + change notes; its related stories are memoised.
     ("{article}", 3),
     ("/districts/", 1),
-    ("{district_page}", 3),  # district + stories + their districts
+    ("{district_page}", 2),  # stories + their districts (the district is memoised)
     ("/sources/", 1),
-    ("{source_page}", 3),
+    ("{source_page}", 2),
 ]
 
 
