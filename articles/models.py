@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, router, transaction
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -509,6 +510,13 @@ class Article(models.Model):
                 fields=["-published_at", "-id"],
                 condition=Q(featured=True),
                 name="article_featured_idx",
+            ),
+            # The newest public update (updated_on), the sitemap index's lastmod: read from the
+            # top of this index instead of a scan of every published story.
+            models.Index(
+                Coalesce("public_updated_at", "published_at").desc(),
+                condition=Q(status="published"),
+                name="article_published_lastmod_idx",
             ),
             # The next scheduled change, looked up when the cached "next due" time expires.
             models.Index(

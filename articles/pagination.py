@@ -133,9 +133,10 @@ class NewsroomPaginator(Paginator):
         """The ordering key of every ``anchor_rows``-th row, in one pass over the index."""
         order = [F(name).desc() if desc else F(name).asc() for name, desc in keys]
         position = Window(RowNumber(), order_by=order)
+        # The final values_list() drops any select_related() joins; select_related(None)
+        # would refuse a list of rows (the sitemap's).
         rows = (
             self.object_list.order_by()
-            .select_related(None)
             .prefetch_related(None)
             .annotate(_anchor_position=position)
             .annotate(_anchor_offset=F("_anchor_position") % self.anchor_rows)

@@ -1,6 +1,11 @@
-"""Template helpers for the public site: story cards, language tags, share images, structured data."""
+"""
+Template helpers for the public site: story cards, language tags, share images, structured data,
+sitemap entries.
+"""
 
+import html
 import json
+from datetime import datetime
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
@@ -82,6 +87,31 @@ def story_card(article, level=2, size=""):
 def story_cards(articles, level=2):
     """``story_card`` for each of ``articles``."""
     return format_html_join("", "{}", ((story_card(article, level),) for article in articles))
+
+
+@register.filter
+def sitemap_urls(urlset):
+    """
+    The ``<url>`` elements of a page of Django's sitemap view (its ``urlset``): ``loc``, and
+    ``lastmod`` as a date of the site's time zone when the section gives one. The sections here
+    use nothing else (change frequency, priority, alternates).
+
+    Written here rather than by a ``{% for %}`` loop in the template: for a page of 1,000
+    stories, the engine's two values and one condition per URL were half the page's time
+    (articles/sitemaps.py). ``html.escape`` is what Django's ``escape`` applies.
+    """
+    zone = timezone.get_current_timezone()
+    elements = []
+    for url in urlset:
+        day = url["lastmod"]
+        if isinstance(day, datetime):
+            day = day.astimezone(zone).date()
+        elements.append(
+            f"<url><loc>{html.escape(url['location'])}</loc>"
+            + (f"<lastmod>{day.isoformat()}</lastmod>" if day else "")
+            + "</url>\n"
+        )
+    return mark_safe("".join(elements))  # each location escaped above; a date needs none
 
 
 def _absolute(context, url):
