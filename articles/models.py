@@ -2,6 +2,8 @@ import hashlib
 import re
 import secrets
 from datetime import datetime, timedelta
+from functools import lru_cache
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -11,8 +13,9 @@ from django.core.validators import RegexValidator
 from django.db import models, router, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -252,6 +255,30 @@ def districts_prefetch():
     return models.Prefetch(
         "districts", queryset=District.objects.order_by("name"), to_attr="_prefetched_districts"
     )
+
+
+def story_url(slug):
+    """
+    The public address of the story with ``slug``, as ``reverse("articles:detail")`` gives it.
+
+    Reversed once per URL configuration and script prefix, then the slug quoted into place as
+    ``reverse()`` quotes it (a Chinese slug becomes UTF-8 percent escapes): ``reverse()`` cost
+    20 µs a story, most of a story card's time and of a 1,000-story sitemap page's.
+    """
+    return story_urls()(slug)
+
+
+def story_urls():
+    """``story_url`` for many stories at once (a sitemap's 1,000): the parts looked up once."""
+    before, after = _story_url_parts(settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
+    return lambda slug: before + quote(slug, safe=RFC3986_SUBDELIMS + "/~:@") + after
+
+
+@lru_cache(maxsize=16)
+def _story_url_parts(root_urlconf, urlconf, script_prefix):
+    marker = "_slug_"
+    before, after = reverse("articles:detail", kwargs={"slug": marker}).rsplit(marker, 1)
+    return before, after
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
@@ -545,7 +572,7 @@ class Article(models.Model):
         self.__dict__.pop("search_vector", None)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return story_url(self.slug)
 
     def is_published(self):
         """Mirror of ``ArticleQuerySet.published()`` for one article in memory."""

@@ -5,7 +5,6 @@ News sitemap of the last two days at /sitemap-news.xml.
 
 from datetime import timedelta
 from functools import cached_property
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -14,11 +13,10 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import RFC3986_SUBDELIMS
 from django.views.decorators.http import require_safe
 
 from .cache import memoise
-from .models import Article, District, SiteSettings, Source
+from .models import Article, District, SiteSettings, Source, story_urls
 from .pagination import NewsroomPaginator
 from .search import xml_safe
 
@@ -33,22 +31,15 @@ LASTMOD = Coalesce("public_updated_at", "published_at")
 
 
 class StoryLocations:
-    """
-    ``location()`` for stories loaded as rows with a ``slug``: the address
-    ``Article.get_absolute_url()`` gives, reversed once per sitemap rather than once per story.
-    """
+    """``location()`` for stories loaded as rows with a ``slug``: ``Article.get_absolute_url()``."""
 
     @cached_property
-    def _detail_url_parts(self):
-        # The views make a sitemap per request, so this follows the request's script prefix.
-        marker = "_slug_"
-        before, after = reverse("articles:detail", kwargs={"slug": marker}).rsplit(marker, 1)
-        return before, after
+    def _story_url(self):
+        # The views make a sitemap per request: this follows the request's script prefix.
+        return story_urls()
 
     def location(self, item):
-        before, after = self._detail_url_parts
-        # Quoted as reverse() quotes it: a Chinese slug becomes UTF-8 percent escapes.
-        return before + quote(item.slug, safe=RFC3986_SUBDELIMS + "/~:@") + after
+        return self._story_url(item.slug)
 
 
 class ArticleSitemap(StoryLocations, Sitemap):

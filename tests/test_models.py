@@ -2,9 +2,10 @@ from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, story_url
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +103,17 @@ def test_string_and_urls():
     assert article.get_absolute_url() == f"/articles/{article.slug}/"
     district = article.source
     assert str(district) == district.name
+
+
+@pytest.mark.parametrize(
+    "slug", ["harbour-reopens", "武清区-新闻", "road_works-2", "Ünïcödé-straße"]
+)
+@pytest.mark.parametrize("prefix", ["/", "/newsroom/"])
+def test_story_url_is_what_reverse_gives(slug, prefix):
+    """The story address built from one reverse() equals reverse() itself, under any prefix."""
+    set_script_prefix(prefix)
+    try:
+        assert story_url(slug) == reverse("articles:detail", kwargs={"slug": slug})
+        assert story_url(slug).startswith(prefix)
+    finally:
+        set_script_prefix("/")
