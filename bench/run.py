@@ -75,9 +75,9 @@ def main():
         memory = None
         for mode, seconds in (("on", "600"), ("off", "0")):
             with Server(dict(env, NEWSROOM_PAGE_CACHE_SECONDS=seconds)) as server:
-                runs[mode] = {"floor": drive("floor")}
+                runs[mode] = {"floor": drive("floor", server)}
                 for page in measured["pages"]:
-                    runs[mode][page["name"]] = drive(_slug(page["name"]))
+                    runs[mode][page["name"]] = drive(_slug(page["name"]), server)
                 if mode == "off":
                     memory = measure_memory(server, measured["pages"])
     finally:
@@ -232,14 +232,47 @@ def prime(paths_file):
     connection.close()
 
 
-def drive(slug):
+def drive(slug, server):
+    """
+    wrk on one page's paths, with the CPU time the app's workers and PostgreSQL spent per
+    request meanwhile (from /proc: on two cores, their sum bounds the requests per second).
+    """
     paths_file = BUILD / f"paths-{slug}.txt"
     prime(paths_file)
     wrk(paths_file, WARMUP_SECONDS)
+    workers, database = server.worker_pids(), _pids_named("postgres")
+    before = cpu_seconds(workers), cpu_seconds(database)
     result = wrk(paths_file, SECONDS)
+    after = cpu_seconds(workers), cpu_seconds(database)
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    requests = max(result["requests"], 1)
+    result["cpu_app_ms"] = (after[0] - before[0]) / requests * 1000
+    result["cpu_db_ms"] = (after[1] - before[1]) / requests * 1000
     log(f"{slug}: {result['rps']:.0f} req/s, p99 {result['p99_us'] / 1000:.1f} ms")
     return result
+
+
+def cpu_seconds(pids):
+    """User and system CPU seconds the processes ``pids`` have used (those still running)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _pids_named(name):
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().strip() == name:
+                pids.append(int(entry.name))
+        except OSError:
+            continue
+    return pids
 
 
 def rss_mb(pid):

@@ -25,7 +25,8 @@ def page(name, kind="list", **changes):
 
 
 def run(rps, p99_ms, p50_ms=3.0):
-    return {"rps": rps, "p50_us": p50_ms * 1000, "p99_us": p99_ms * 1000, "errors": 0, "non_2xx": 0}
+    return {"rps": rps, "p50_us": p50_ms * 1000, "p99_us": p99_ms * 1000, "errors": 0, "non_2xx": 0,
+            "cpu_app_ms": 6.84, "cpu_db_ms": 0.8}  # fmt: skip
 
 
 def report(pages, on, off, memory=None, seconds_to_seed=40.0):
@@ -59,12 +60,12 @@ def test_each_target_is_a_share_of_the_same_runs_floor():
         off={"list": run(50, 40), "district": run(90, 40)},
     )
     assert row(text, "list", "Page cache on").endswith(
-        "| 80.0% | 3.00 | 8.00 | 0 | 0 | 18,000 | ≥ 70%, p99 < 10 ms | ✅ |"
+        "| 80.0% | 3.00 | 8.00 | 0 | 0 | 6.84 + 0.80 | 18,000 | ≥ 70%, p99 < 10 ms | ✅ |"
     )
     assert row(text, "list", "Page cache off").endswith("≥ 8%, p99 < 50 ms | ❌ |")
     assert row(text, "district", "Page cache off").endswith("≥ 8%, p99 < 50 ms | ✅ |")
     # Seeding, 4 page rows, 2 plan checks and the admin row: one page row fails.
-    assert "**7 of 8 checks met.**" in text
+    assert "**7 of 8 checks met.** Not met: list, cache off.\n" in text
 
 
 def test_search_has_its_own_latency_target_and_first_requests_are_shown():
@@ -75,7 +76,7 @@ def test_search_has_its_own_latency_target_and_first_requests_are_shown():
         off={"search": run(100, 90)},
     )
     off = row(text, "search", "Page cache off")
-    assert "| 2 (first 9, 31 ms) |" in off
+    assert "| 2 (first 9, 31 ms) | 6.84 + 0.80 |" in off
     assert off.endswith("≥ 8%, p99 < 100 ms | ✅ |")
 
 
@@ -88,4 +89,4 @@ def test_a_sequential_scan_or_slow_seeding_fails_its_check():
     )
     assert "- sitemap: articles_article ❌" in text
     assert "**75.0 s** (target under 60 s) ❌" in text
-    assert "**3 of 5 checks met.**" in text
+    assert "**3 of 5 checks met.** Not met: loading the stories; sitemap: query plans." in text
