@@ -1,10 +1,12 @@
 """RSS 2.0 and Atom feeds of the latest published stories: all, per district, per source."""
 
+import io
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -14,8 +16,31 @@ from .search import xml_safe
 FEED_ITEMS = 30
 
 
+class WrittenAtOnce:
+    """
+    A feed generator that gives the response the whole document in one write: Django's feed
+    view hands it the response itself, and 30 stories made some 850 small writes, each encoded
+    and appended on its own, a third of the feed's time.
+    """
+
+    def write(self, outfile, encoding):
+        document = io.StringIO()
+        super().write(document, encoding)
+        outfile.write(document.getvalue())
+
+
+class RssFeed(WrittenAtOnce, Rss201rev2Feed):
+    pass
+
+
+class AtomFeed(WrittenAtOnce, Atom1Feed):
+    pass
+
+
 class LatestArticlesFeed(Feed):
     """The newest published stories, RSS 2.0."""
+
+    feed_type = RssFeed
 
     def title(self, obj=None):
         return _("%(site)s: latest stories") % {"site": settings.NEWSROOM_SITE_NAME}
@@ -56,7 +81,7 @@ class LatestArticlesFeed(Feed):
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
     def subtitle(self, obj=None):
         return self.description(obj)
