@@ -1,5 +1,5 @@
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import html5lib
 import pytest
@@ -472,3 +472,23 @@ def test_search_query_can_use_the_gin_index(query):
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = Article.objects.search(query).explain()
     assert "article_search_vector_gin" in plan, plan
+
+
+@pytest.mark.django_db
+def test_a_result_shows_its_date_source_and_districts(client):
+    """Each result: its link, highlighted title, local date, source, districts and snippet."""
+    heping, hexi = make_district(name="Heping"), make_district(name="Hexi")
+    published = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+    article = make_article(
+        title="Heating <b>plan</b>",
+        summary="Radiators on from <Monday>.",
+        published_at=published,
+        districts=[hexi, heping],
+    )
+    content = get_search(client, q="heating").content.decode()
+    result = content.split('<article class="card search-result">', 1)[1].split("</article>")[0]
+    assert f'<a href="{article.get_absolute_url()}"><mark>Heating</mark> &lt;b&gt;plan' in result
+    # 23:30 UTC is the next morning in Asia/Shanghai.
+    assert '<time datetime="2026-03-02T07:30:00+08:00">2026-03-02</time>' in result
+    assert f"· {article.source.name} · Heping, Hexi" in result
+    assert '<p class="card__summary">Radiators on from &lt;Monday&gt;.</p>' in result

@@ -50,7 +50,7 @@ def story_card(article, level=2, size=""):
 
     Built here rather than by an ``{% include %}``: list pages show 20 cards, and rendering
     them through the template engine was most of an uncached list's cost (docs/benchmarks.md).
-    Districts come from ``prefetch_related`` (``Article.objects.for_listing()``).
+    Districts come from ``prefetch_related`` (``Article.objects.with_districts()``).
     """
     level = level or 2
     published = timezone.localtime(article.published_at) if article.published_at else None
@@ -87,6 +87,40 @@ def story_card(article, level=2, size=""):
 def story_cards(articles, level=2):
     """``story_card`` for each of ``articles``."""
     return format_html_join("", "{}", ((story_card(article, level),) for article in articles))
+
+
+@register.simple_tag
+def search_results(articles):
+    """
+    A search page's results: each story's highlighted title and snippet (``title_html`` and
+    ``snippet_html``, escaped and marked by ``articles.search.add_highlights``), its date,
+    source and districts. Written here like the story cards, for the same reason.
+    """
+    return format_html_join("", "{}", ((search_result(article),) for article in articles))
+
+
+def search_result(article):
+    published = timezone.localtime(article.published_at)
+    districts = ", ".join(district.name for district in article.district_list)
+    return format_html(
+        '<article class="card search-result">\n'
+        '  <h2 class="card__title"><a href="{}">{}</a></h2>\n'
+        '  <p class="meta">\n'
+        '    <time datetime="{}">{}</time>\n'
+        "    · {}{}\n"
+        "  </p>\n"
+        "{}"
+        "</article>\n",
+        article.get_absolute_url(),
+        article.title_html,
+        published.isoformat(),
+        published.strftime("%Y-%m-%d"),
+        article.source.name,
+        format_html(" · {}", districts) if districts else "",
+        format_html('  <p class="card__summary">{}</p>\n', article.snippet_html)
+        if article.snippet_html
+        else "",
+    )
 
 
 @register.filter
