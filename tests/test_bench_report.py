@@ -5,7 +5,8 @@ is judged against the floor of the same run, and the summary counts what was met
 
 from bench.report import render
 
-FLOOR = {"rps": 1000, "p50_us": 4000, "p99_us": 6000, "errors": 0, "non_2xx": 0}
+FLOOR = {"rps": 1000, "p50_us": 4000, "p99_us": 6000, "errors": 0, "non_2xx": 0,
+         "cpu_app_ms": 0.61, "cpu_db_ms": 0.0}  # fmt: skip
 
 
 def page(name, kind="list", **changes):
@@ -90,3 +91,19 @@ def test_a_sequential_scan_or_slow_seeding_fails_its_check():
     assert "- sitemap: articles_article ❌" in text
     assert "**75.0 s** (target under 60 s) ❌" in text
     assert "**3 of 5 checks met.** Not met: loading the stories; sitemap: query plans." in text
+
+
+def test_an_uncached_page_not_met_is_explained_from_its_cpu_time():
+    """The report says how much CPU the page took and what two cores allow at that cost."""
+    text = report([page("list")], on={"list": run(800, 8)}, off={"list": run(50, 90)})
+    why = text.split("### Uncached pages not met, and why", 1)[1].split("\n## ", 1)[0]
+    assert "**list**: 50 requests/s (5.0% of the floor), p99 90 ms" in why
+    # 6.84 + 0.80 ms a request: 2,000 / 7.64 = 262 a second at most, 26.2 % of a 1,000 floor.
+    assert "6.8 ms of CPU in the app and 0.8 ms in PostgreSQL, 11× the floor's 0.61 ms" in why
+    assert "at most about 262 a second (26.2% of the floor)" in why
+    assert "wait about 160 ms each" in why
+
+
+def test_nothing_to_explain_when_every_uncached_page_is_met():
+    text = report([page("list")], on={"list": run(800, 8)}, off={"list": run(90, 40)})
+    assert "### Uncached pages not met" not in text
