@@ -188,10 +188,13 @@ def memoise(name, key_parts, compute):
             if generation is not None:
                 _keep_locally(key, found)
             return value
+    # How long it may be kept is read before computing it: a story going live meanwhile may be
+    # missing from the value, which must then not outlive that moment.
+    expires = now + seconds_fresh(MEMO_SECONDS)
     value = compute()
-    lifetime = seconds_fresh(MEMO_SECONDS)
+    lifetime = expires - time.time()
     if lifetime >= 1:
-        entry = (value, time.time() + lifetime)
+        entry = (value, expires)
         cache.set(key, entry, timeout=lifetime)
         if generation is not None:
             _keep_locally(key, entry)
@@ -251,12 +254,14 @@ class PublicPageCacheMiddleware:
             entry = found.get(key)
             if entry and entry["generation"] == generation and entry["expires"] > time.time():
                 return self._from_entry(request, entry)
+            # Read before rendering: a story going live meanwhile ends the page at that moment.
+            expires = time.time() + seconds_fresh(page_cache_seconds())
             response = self.get_response(request)
             if (
                 self._response_is_shareable(request, response)
                 and state.get("generation") == generation
             ):
-                return self._store(request, key, generation, response)
+                return self._store(request, key, generation, response, expires)
             return response
         finally:
             _request_state.reset(token)
@@ -297,9 +302,9 @@ class PublicPageCacheMiddleware:
         vary = {h.strip().lower() for h in response.get("Vary", "").split(",") if h.strip()}
         return vary <= _STORABLE_VARY
 
-    def _store(self, request, key, generation, response):
+    def _store(self, request, key, generation, response, expires):
         now = time.time()
-        lifetime = seconds_fresh(page_cache_seconds())
+        lifetime = expires - now
         headers = [
             (name, value)
             for name, value in response.items()
@@ -309,7 +314,7 @@ class PublicPageCacheMiddleware:
         content = response.content
         entry = {
             "generation": generation,
-            "expires": now + lifetime,
+            "expires": expires,
             "rendered": now,
             "status": response.status_code,
             "headers": headers,

@@ -203,7 +203,8 @@ class ArticleQuerySet(models.QuerySet):
 
     def search(self, query):
         """
-        Articles matching the reader's ``query``, best match first (``articles/search.py``).
+        Articles matching the reader's ``query``, best match first (``articles/search.py``);
+        on PostgreSQL, the newest ``MAX_RESULTS`` + 1 matches only, ranked.
 
         Narrows whatever it is called on: public search starts from ``published()``.
         """

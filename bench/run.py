@@ -209,6 +209,10 @@ class Server:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in children.read_text().split()]
 
+    def pids(self):
+        """The arbiter and its workers."""
+        return [self.process.pid, *self.worker_pids()]
+
 
 def wrk(paths_file, seconds, stop_after=0):
     env = dict(os.environ, BENCH_PATHS=str(paths_file), BENCH_STOP_AFTER=str(stop_after))
@@ -240,11 +244,11 @@ def drive(slug, server):
     paths_file = BUILD / f"paths-{slug}.txt"
     prime(paths_file)
     wrk(paths_file, WARMUP_SECONDS)
-    workers = server.worker_pids()
-    before = cpu_seconds(workers), cpu_seconds(_pids_named("postgres"))
+    # Listed at each reading, with the parents (gunicorn's arbiter, the postmaster) that count
+    # the workers and backends ended during the run: those started meanwhile count too.
+    before = cpu_seconds(server.pids()), cpu_seconds(_pids_named("postgres"))
     result = wrk(paths_file, SECONDS)
-    # The postgres processes again: backends started during the run count too.
-    after = cpu_seconds(workers), cpu_seconds(_pids_named("postgres"))
+    after = cpu_seconds(server.pids()), cpu_seconds(_pids_named("postgres"))
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
     requests = max(result["requests"], 1)
     result["cpu_app_ms"] = (after[0] - before[0]) / requests * 1000
@@ -256,8 +260,9 @@ def drive(slug, server):
 def cpu_seconds(pids):
     """
     User and system CPU seconds the processes ``pids`` have used, with their children that have
-    exited: a PostgreSQL backend that ends during a run is counted by the postmaster that reaped
-    it, so the sum over the postgres processes never drops.
+    exited: a PostgreSQL backend (or a gunicorn worker) that ends during a run is counted by the
+    parent that reaped it, so the sum never drops. Every process named postgres counts: on a
+    machine running another cluster, the database figure includes it.
     """
     ticks = 0
     for pid in pids:

@@ -3,6 +3,10 @@ docs/benchmarks.md as bench/report.py writes it from one `make bench` run's figu
 is judged against the floor of the same run, and the summary counts what was met.
 """
 
+import os
+import subprocess
+import sys
+
 from bench.report import render
 
 FLOOR = {"rps": 1000, "p50_us": 4000, "p99_us": 6000, "errors": 0, "non_2xx": 0,
@@ -107,3 +111,14 @@ def test_an_uncached_page_not_met_is_explained_from_its_cpu_time():
 def test_nothing_to_explain_when_every_uncached_page_is_met():
     text = report([page("list")], on={"list": run(800, 8)}, off={"list": run(90, 40)})
     assert "### Uncached pages not met" not in text
+
+
+def test_cpu_time_includes_children_that_have_ended():
+    """A process that ran and exited still counts, with its parent (a backend, a worker)."""
+    from bench.run import cpu_seconds
+
+    burn = "import time\nstart = time.process_time()\nwhile time.process_time() - start < 0.3: pass"
+    before = cpu_seconds([os.getpid()])
+    subprocess.run([sys.executable, "-c", burn], check=True)
+    assert cpu_seconds([os.getpid()]) - before >= 0.25
+    assert cpu_seconds([2**22 + 12345]) == 0  # gone: nothing, no error

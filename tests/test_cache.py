@@ -313,3 +313,15 @@ def test_a_response_from_a_request_that_changed_content_is_not_stored():
     middleware(factory.get("/changing/"))
     middleware(factory.get("/changing/"))
     assert len(calls) == 2
+
+
+def test_a_memo_computed_across_a_go_live_ends_at_it(clock):
+    """A story going live while a memo is being computed: the memo does not outlive that time."""
+    make_article(title="Scheduled", published_at=timezone.now() + timedelta(seconds=30))
+
+    def slow():
+        clock.advance(60)  # the computation spans the go-live
+        return "computed before the story went live"
+
+    assert page_cache.memoise("probe", (), slow) == "computed before the story went live"
+    assert page_cache.memoise("probe", (), lambda: "computed again") == "computed again"
