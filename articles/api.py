@@ -208,7 +208,7 @@ def article_detail_data(request, article):
     return {
         **article_data(request, article),
         "source_url": article.source_url or None,
-        # Sanitised with the allow-list when saved (articles/sanitize.py).
+        # Sanitised with the allow-list when saved (richtext/sanitize.py).
         "body_html": article.body,
     }
 

@@ -8,5 +8,6 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Connects the login/logout log receivers.
-        from . import security  # noqa: F401
+        from . import receivers
+
+        receivers.connect()

@@ -2,7 +2,6 @@
 
 import io
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -10,10 +9,15 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from .models import Article, District, Source
+from .models import Article, District, SiteSettings, Source
 from .search import xml_safe
 
 FEED_ITEMS = 30
+
+
+def site_name():
+    """The site's name as administrators set it (Site settings), as every page shows it."""
+    return xml_safe(SiteSettings.load().site_name)
 
 
 class WrittenAtOnce:
@@ -43,19 +47,17 @@ class LatestArticlesFeed(Feed):
     feed_type = RssFeed
 
     def title(self, obj=None):
-        return _("%(site)s: latest stories") % {"site": settings.NEWSROOM_SITE_NAME}
+        return _("%(site)s: latest stories") % {"site": site_name()}
 
     def description(self, obj=None):
-        return _("The latest official news updates from %(site)s.") % {
-            "site": settings.NEWSROOM_SITE_NAME
-        }
+        return _("The latest official news updates from %(site)s.") % {"site": site_name()}
 
     def link(self, obj=None):
         return reverse("articles:list")
 
     # Atom wants an author for the feed when entries have none: the publishing organisation.
     def author_name(self, obj=None):
-        return settings.NEWSROOM_SITE_NAME
+        return site_name()
 
     def base_queryset(self, obj=None):
         return Article.objects.for_listing()
@@ -99,7 +101,7 @@ class _SubjectFeedMixin:
 
     def title(self, obj=None):
         return _("%(site)s: %(name)s") % {
-            "site": settings.NEWSROOM_SITE_NAME,
+            "site": site_name(),
             "name": xml_safe(obj.name),
         }
 

@@ -1,274 +1,22 @@
-from datetime import date, timedelta
+"""
+The public site's forms: the story list's filters and the search form. Both validate their
+choices against the options the page offers, loaded once and memoised (``articles.memos``).
+"""
+
+from array import array
+from datetime import date, datetime, time, timedelta
 
 from django import forms
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.validators import MaxValueValidator
-from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
-from . import roles
-from .images import FORMATS, clean_image
-from .times import with_zone
+from pagecache import memoise
+
+from .memos import browse_options
+from .models import Article
+from .search import MAX_QUERY_LENGTH, ParsedQuery, clean_query, query, search_queryset
 from .widgets import PlainSelect
-
-
-class CleanImageField(forms.FileField):
-    """
-    An image upload checked by ``articles.images.clean_image``: the cleaned value is a fresh
-    encoding of the picture under a random name, never the uploaded bytes.
-    """
-
-    widget = forms.ClearableFileInput(
-        attrs={"accept": ",".join(f"image/{fmt.lower()}" for fmt in FORMATS)}
-    )
-
-    def to_python(self, data):
-        upload = super().to_python(data)
-        if upload is None:
-            return None
-        return clean_image(upload).as_file()
-
-
-def image_limits_help():
-    """The upload limits as an editor reads them, from the current settings."""
-    return _("JPEG, PNG, GIF or WebP, at most %(size)s and %(mp).0f megapixels.") % {
-        "size": filesizeformat(settings.NEWSROOM_IMAGE_MAX_BYTES),
-        "mp": settings.NEWSROOM_IMAGE_MAX_PIXELS / 1e6,
-    }
-
-
-class TransitionForm(forms.Form):
-    """
-    What one workflow button posts: the text or time its transition asks for, and the
-    state the page was made from (``token``) so a stale page is refused.
-    """
-
-    # Required: a button on a page always carries it, so a post without one is not from a
-    # page and cannot prove it is current.
-    token = forms.CharField(widget=forms.HiddenInput)
-
-    MAJOR, MINOR = "major", "minor"
-
-    def __init__(self, transition, *args, article=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.transition = transition
-        name, label = transition.field, transition.field_label
-        if name == "at":
-            self.fields[name] = forms.DateTimeField(
-                label=with_zone(label),
-                required=False,
-                # step=1: a go-live time may be set to the second, not only the minute.
-                widget=forms.DateTimeInput(
-                    attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S"
-                ),
-            )
-        elif name == "replacement_url":
-            self.fields[name] = forms.CharField(
-                label=label,
-                required=False,
-                max_length=500,
-                widget=forms.TextInput(attrs={"placeholder": "https://… or /articles/…"}),
-            )
-        elif name:
-            self.fields[name] = forms.CharField(
-                label=label,
-                required=transition.field_required,
-                max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 3}),
-            )
-
-        self.asks_major = bool(
-            article is not None and transition.asks_major and workflow_asks_major(article)
-        )
-        if self.asks_major:
-            self._add_major_fields()
-
-    def _add_major_fields(self):
-        from .models import ChangeNote
-
-        self.fields["major"] = forms.ChoiceField(
-            label=_("Do readers need to know the content has changed?"),
-            choices=[
-                (
-                    self.MAJOR,
-                    _("Yes, a major change: readers see a change note and the new “Updated” date"),
-                ),
-                (self.MINOR, _("No, a minor change (a typo, a broken link): no note, no new date")),
-            ],
-            widget=forms.RadioSelect,
-        )
-        self.fields["note_kind"] = forms.ChoiceField(
-            label=_("Type of change"),
-            choices=[("", "—"), *ChangeNote.Kind.choices],
-            required=False,
-        )
-        self.fields["note"] = forms.CharField(
-            label=_("Change note (public)"),
-            required=False,
-            max_length=1000,
-            widget=forms.Textarea(attrs={"rows": 3}),
-            help_text=_(
-                "For a major change: what changed and why, for readers. Shown in the article’s "
-                "history with the date the change goes live."
-            ),
-        )
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.asks_major and cleaned.get("major") == self.MAJOR:
-            if not cleaned.get("note_kind"):
-                self.add_error("note_kind", _("Choose update, correction or clarification."))
-            if not (cleaned.get("note") or "").strip():
-                self.add_error("note", _("A major change needs a note for readers."))
-        return cleaned
-
-    def arguments(self):
-        """Keyword arguments for the Article transition method."""
-        name = self.transition.field
-        arguments = {name: self.cleaned_data[name]} if name else {}
-        if self.asks_major:
-            major = self.cleaned_data["major"] == self.MAJOR
-            arguments["major"] = major
-            if major:
-                arguments["note_kind"] = self.cleaned_data["note_kind"]
-                arguments["note"] = self.cleaned_data["note"]
-        return arguments
-
-
-def workflow_asks_major(article):
-    from .workflow import asks_major  # the workflow module imports the models, as forms do
-
-    return asks_major(article)
-
-
-class ShareLinkForm(forms.Form):
-    """How long a new preview link stays valid."""
-
-    days = forms.TypedChoiceField(
-        label=_("Valid for"),
-        coerce=int,
-        initial=7,
-        choices=[
-            (1, _("1 day")),
-            (3, _("3 days")),
-            (7, _("7 days")),
-            (14, _("14 days")),
-            (30, _("30 days")),
-        ],
-    )
-
-
-class AuditExportForm(forms.Form):
-    """A date range of the audit log, in the newsroom's time zone, both days included."""
-
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    # The last day a range can end on: the day after it must still be a date.
-    end = forms.DateField(
-        label=_("To"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[MaxValueValidator(date.max - timedelta(days=1))],
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and end < start:
-            raise forms.ValidationError(_("The end date is before the start date."))
-        return cleaned
-
-
-class _RoleFormMixin:
-    def clean_email(self):
-        email = get_user_model().objects.normalize_email(self.cleaned_data["email"]).strip()
-        others = get_user_model().objects.filter(email__iexact=email)
-        if self.instance.pk:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise forms.ValidationError(_("Another user already has this email address."))
-        return email
-
-
-class InviteForm(_RoleFormMixin, forms.ModelForm):
-    """An administrator invites a person: name, email and role. They set their own password."""
-
-    role = forms.ChoiceField(label=_("Role"), choices=roles.CHOICES)
-
-    class Meta:
-        model = get_user_model()
-        fields = ["first_name", "last_name", "email"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["email"].required = True
-        self.fields["first_name"].required = True
-        self.fields["email"].help_text = _(
-            "Also the user name they log in with. The invitation with a link to set a "
-            "password is sent here."
-        )
-
-    def clean_email(self):
-        email = super().clean_email()
-        if get_user_model().objects.filter(username__iexact=email).exists():
-            raise forms.ValidationError(_("A user with this user name already exists."))
-        return email
-
-    def save(self, commit=True):
-        self.instance.username = self.cleaned_data["email"]
-        self.instance.is_staff = True
-        self.instance.set_unusable_password()
-        return super().save(commit)
-
-    def _save_m2m(self):
-        super()._save_m2m()
-        roles.assign_role(self.instance, self.cleaned_data["role"])
-
-
-class UserRoleForm(_RoleFormMixin, forms.ModelForm):
-    """A user's details, role and whether the account is active. No password field."""
-
-    role = forms.ChoiceField(label=_("Role"), choices=roles.CHOICES)
-
-    class Meta:
-        model = get_user_model()
-        fields = ["username", "first_name", "last_name", "email", "is_active"]
-        help_texts = {
-            "is_active": _(
-                "Untick to deactivate: the person can no longer log in, and everything "
-                "they wrote or did stays on record."
-            )
-        }
-
-    # Set by the admin to the person editing, so they cannot lock themselves out.
-    acting_user = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "email" not in self.fields:  # shown read-only: nothing to set up
-            return
-        self.fields["email"].required = True
-        if self.instance.pk:
-            self.fields["role"].initial = roles.role_of(self.instance)
-        if self.instance.is_superuser:
-            # A superuser has every permission whatever the group; a role is optional.
-            self.fields["role"].required = False
-            self.fields["role"].choices = [("", _("— (superuser)")), *roles.CHOICES]
-
-    def clean(self):
-        cleaned = super().clean()
-        me = self.acting_user
-        if me is not None and self.instance.pk == me.pk and not me.is_superuser:
-            if cleaned.get("is_active") is False:
-                self.add_error("is_active", _("You cannot deactivate your own account."))
-            if cleaned.get("role") and cleaned["role"] != roles.ADMINISTRATOR:
-                self.add_error("role", _("You cannot take away your own administrator role."))
-        return cleaned
-
-    def _save_m2m(self):
-        super()._save_m2m()
-        if self.cleaned_data.get("role"):
-            roles.assign_role(self.instance, self.cleaned_data["role"])
 
 
 class ArticleFilterForm(forms.Form):
@@ -342,3 +90,92 @@ class ArticleFilterForm(forms.Form):
         if "year" in chosen:
             stories = stories.in_month(chosen["year"], chosen.get("month"))
         return stories
+
+
+class QueryField(forms.CharField):
+    """A search box that never rejects what was typed: odd characters are dropped instead."""
+
+    def to_python(self, value):
+        return clean_query(super().to_python(value))
+
+    def bound_data(self, data, initial):
+        # The box shows the query as searched, never the raw characters that were dropped.
+        return clean_query(data if isinstance(data, str) else "")
+
+
+MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2999, 12, 31)
+
+
+class SearchForm(forms.Form):
+    q = QueryField(label=_("Search for"), required=False, widget=forms.SearchInput)
+    district = forms.ChoiceField(label=_("District"), required=False, widget=PlainSelect)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The same (memoised) districts for the options and the validation.
+        self.districts = {district.slug: district for district in browse_options()[0]}
+        self.fields["district"].choices = [("", _("All districts"))] + [
+            (slug, district.name) for slug, district in self.districts.items()
+        ]
+        self.fields["q"].widget.attrs["maxlength"] = MAX_QUERY_LENGTH
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("date_from", "date_to"):
+            day = cleaned.get(name)
+            if day and not MIN_DATE <= day <= MAX_DATE:
+                self.add_error(name, _("Enter a date between 1900 and 2999."))
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned
+
+    def value(self, name):
+        """A field's cleaned value, or ``None`` when missing or invalid (it is then ignored)."""
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        return self.cleaned_data.get(name) if name not in self.errors else None
+
+    def parsed_query(self):
+        return ParsedQuery(self.value("q") or "")
+
+    def result_ids(self):
+        """
+        The ids of the published stories matching the query and the valid filters, best first
+        (at most ``MAX_RESULTS`` + 1), as an array of integers.
+
+        Memoised under the content generation (``pagecache``), so a flood of readers
+        searching the same words, as happens when something does, ranks them once per change.
+        """
+
+        def compute():
+            found = self.results(Article.objects.published()).values_list("pk", flat=True)
+            return array("q", found[: query.MAX_RESULTS + 1])
+
+        if not self.parsed_query():
+            return array("q")
+        filters = tuple(self.value(name) for name in ("q", "district", "date_from", "date_to"))
+        return memoise("search", filters, compute)
+
+    def results(self, queryset):
+        """The published articles of ``queryset`` matching the query and the valid filters."""
+        parsed = self.parsed_query()
+        if not parsed:
+            return queryset.none()
+        if district := self.value("district"):
+            queryset = queryset.filter(districts=self.districts[district])
+        if date_from := self.value("date_from"):
+            queryset = queryset.filter(published_at__gte=_start_of(date_from))
+        if date_to := self.value("date_to"):
+            queryset = queryset.filter(published_at__lt=_start_of(date_to + timedelta(days=1)))
+        return search_queryset(queryset, parsed)
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.combine(day, time.min))

@@ -5,7 +5,7 @@ Django's paginator costs two scans of the whole result on every request at 100,0
 ``COUNT(*)``, and an ``OFFSET`` that walks every row before the page asked for. This one keeps
 the same API, ``?page=N`` URLs, "Page N of M" and 404s for pages out of range, and:
 
-* memoises the count under the content generation (``articles.cache.memoise``), so it is
+* memoises the count under the content generation (``pagecache.memoise``), so it is
   recounted only after a change or a scheduled go-live, never per request;
 * reaches deep pages by seeking from an anchor instead of offsetting from the first row: the
   ordering key of every 500th row is memoised the same way, and page N starts from the
@@ -20,11 +20,11 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from .cache import memoise
+from pagecache import memoise
 
 # A query parameter this close to the current time is the "now" of published() or scheduled():
 # it differs on every request, while the result changes only at a timed change, which already
-# ends every memo (articles.cache.seconds_fresh).
+# ends every memo (pagecache.seconds_fresh).
 _NOW_TOLERANCE = timedelta(seconds=60)
 
 

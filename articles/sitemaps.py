@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from .cache import memoise
+from pagecache import memoise
+
 from .models import Article, District, SiteSettings, Source, story_urls
 from .pagination import NewsroomPaginator
 from .search import xml_safe

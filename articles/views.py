@@ -2,16 +2,13 @@ from datetime import date
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Min, Prefetch
+from django.db.models import Prefetch
 from django.http import (
     Http404,
     HttpResponseForbidden,
     HttpResponsePermanentRedirect,
-    HttpResponseServerError,
 )
 from django.shortcuts import render
-from django.template import loader
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -22,21 +19,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView
 
-from . import revisions, workflow
-from .cache import memoise
-from .forms import ArticleFilterForm
-from .models import (
-    Article,
-    ChangeNote,
-    District,
-    ShareLink,
-    SiteSettings,
-    SlugRedirect,
-    Source,
-    browse_options,
-)
+from .editorial import revisions
+from .editorial.scheduling import apply_scheduled_change
+from .forms import ArticleFilterForm, SearchForm
+from .memos import browse_options, first_publication_year, related_stories, subject
+from .models import Article, ChangeNote, District, ShareLink, SlugRedirect, Source
 from .pagination import NewsroomPaginator
-from .search import SearchForm, SearchPaginator, add_highlights, in_order
+from .search import SearchPaginator, add_highlights, in_order
 
 
 class PublicPageMixin:
@@ -74,19 +63,6 @@ def home(request):
     )
     patch_vary_headers(response, ["Cookie"])
     return response
-
-
-def first_publication_year():
-    """
-    The year of the oldest public story, in the site's time zone: one indexed query, memoised
-    like the lists' counts (it changes only when content does).
-    """
-
-    def year():
-        first = Article.objects.published().aggregate(first=Min("published_at"))["first"]
-        return timezone.localtime(first).year if first else None
-
-    return memoise("first-year", settings.TIME_ZONE, year)
 
 
 class ArticleListView(PublishedArticleMixin, ListView):
@@ -184,7 +160,7 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
         if article.change_is_due():
             # Its scheduled changes are due and this process has not applied them yet
             # (its cached "next due" time may be older than the schedule): apply, reload.
-            workflow.apply_scheduled_change(article.pk)
+            apply_scheduled_change(article.pk)
             article = super().get_object(queryset)
         return article
 
@@ -195,9 +171,7 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
             return gone_or_404(request, kwargs["slug"])
 
     def get_context_data(self, **kwargs):
-        # The same for every reader until content changes: memoised like the lists' counts.
-        article = self.object
-        related = memoise("related", article.pk, lambda: list(article.related()))
+        related = related_stories(self.object)
         return super().get_context_data(related=related, **kwargs)
 
 
@@ -273,13 +247,7 @@ class _FilteredArticleListView(PublishedArticleMixin, ListView):
     filter_field = None
 
     def get(self, request, *args, **kwargs):
-        # Memoised like the lists' counts: saving a district or source marks content changed.
-        slug = kwargs["slug"]
-        self.subject = memoise(
-            "subject",
-            (self.filter_model.__name__, slug),
-            lambda: self.filter_model.objects.filter(slug=slug).first(),
-        )
+        self.subject = subject(self.filter_model, kwargs["slug"])
         if self.subject is None:
             raise Http404(f"No {self.filter_model._meta.verbose_name} with this address.")
         return super().get(request, *args, **kwargs)
@@ -330,29 +298,12 @@ def set_language(request):
     return i18n.set_language(request)
 
 
-def server_error(request):
-    """
-    The 500 page, rendered without touching the database: the site name comes from the
-    cache when it is there, else from the settings' default.
-    """
-    try:
-        stored = cache.get(SiteSettings.CACHE_KEY)
-        site_name = stored.site_name if stored else settings.NEWSROOM_SITE_NAME
-    except Exception:  # The cache may be what failed.
-        site_name = settings.NEWSROOM_SITE_NAME
-    try:
-        content = loader.get_template("500.html").render({"site_name": site_name})
-    except Exception:  # e.g. static files not collected: still answer, plainly.
-        content = "<!DOCTYPE html><title>Server error</title><h1>Server error (500)</h1>"
-    return HttpResponseServerError(content)
-
-
 SEARCH_RESULTS_PER_PAGE = 20
 
 
 @require_safe
 def search(request):
-    """Search published stories (``articles/search.py``); any query gives a normal page."""
+    """Search published stories (``articles/search/``); any query gives a normal page."""
     form = SearchForm(request.GET)
     page = SearchPaginator(form.result_ids(), SEARCH_RESULTS_PER_PAGE).get_page(
         request.GET.get("page")

@@ -68,7 +68,7 @@ DETAIL_PAGES = 200
 MIX = {"home": 15, "list": 15, "detail": 50, "search": 20}
 ROTATION_LENGTH = 2000
 # Besides bench/pages.py's words, phrases and district names the generated stories contain
-# (articles/demo.py).
+# (demo/content.py).
 SEARCH_PHRASES = ["health centre", "job fair", "electric buses", "Wuqing", "武清", "热线"]
 LIST_PAGES = [1, 2, 50, 1000]
 

@@ -31,9 +31,9 @@ def main(out_dir):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
 
-    from articles.cache import content_changed
     from articles.models import District, Source
     from bench.pages import PAGES
+    from pagecache import content_changed
 
     out_dir = Path(out_dir)
     client = Client(HTTP_HOST="127.0.0.1")

@@ -44,7 +44,7 @@ def list_page(number):
     return paths
 
 
-# Words the generated stories really contain (articles/demo.py), so every search finds some.
+# Words the generated stories really contain (demo/content.py), so every search finds some.
 SEARCH_WORDS_EN = ["water", "health", "roads", "winter", "graduates", "river", "investment"]
 SEARCH_WORDS_ZH = ["协同", "供水", "道路", "招聘", "服务", "投资", "绿化"]
 

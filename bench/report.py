@@ -78,7 +78,7 @@ def render(
         " page after a 2 s warm-up; paths in rotation where a page has several.",
         "- Floor: a minimal Django view (bench/floor.py) returning the home page's bytes from memory,"
         " through the same server, settings and middleware (it skips only the page cache).",
-        "- *Cache on*: the whole-page cache serves anonymous readers (articles/cache.py); *cache off*:"
+        "- *Cache on*: the whole-page cache serves anonymous readers (pagecache/); *cache off*:"
         " every request rendered (`NEWSROOM_PAGE_CACHE_SECONDS=0`). Memos stay on in both: list"
         " counts and deep-page anchors, districts and sources, the masthead, footer, notices and"
         " list filters, related stories and a search's ranked ids, each computed once per content"

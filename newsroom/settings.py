@@ -79,28 +79,34 @@ INSTALLED_APPS = [
     "ckeditor",
     # Counts failed logins and locks out repeated guessing (README, "Security").
     "axes",
+    # The project's apps (docs/architecture.md): its own middleware and sign-in log; the news;
+    # page caching and rich text, which know nothing of the news; demo content.
+    "newsroom",
     "articles",
+    "pagecache",
+    "richtext",
+    "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files get the same headers as pages.
-    "articles.security.SecurityHeadersMiddleware",
-    "articles.security.RequestLimitsMiddleware",
+    "newsroom.middleware.SecurityHeadersMiddleware",
+    "newsroom.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "articles.resilience.DatabaseUnavailableMiddleware",
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
     # Scheduled changes to live articles go live on the first request after their time: a
-    # cache lookup per request, no job to run (articles/revisions.py). Before the page cache,
-    # so no cached page is served once a change is due.
-    "articles.revisions.DueChangesMiddleware",
+    # cache lookup per request, no job to run (articles/editorial/scheduling.py). Before the
+    # page cache, so no cached page is served once a change is due.
+    "articles.editorial.scheduling.DueChangesMiddleware",
     # Whole pages for anonymous readers; after HTTPS redirects and static files, before
-    # sessions, so a hit costs one cache round trip (articles/cache.py).
-    "articles.cache.PublicPageCacheMiddleware",
+    # sessions, so a hit costs one cache round trip (pagecache/middleware.py).
+    "pagecache.middleware.PublicPageCacheMiddleware",
     # ETag from the page's content, and 304 Not Modified when it matches If-None-Match.
     # Public pages carry nothing per visitor (no CSRF token), so repeat visits match.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "articles.security.SessionIdleTimeoutMiddleware",
+    "newsroom.middleware.SessionIdleTimeoutMiddleware",
     # Language from the language cookie (set by the switcher), else Accept-Language.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -158,8 +164,8 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # Django's RedisCache reusing its clients, and treating an unreachable Redis as a
-            # cache miss so the site keeps serving from the database (articles/cache_backends.py).
-            "BACKEND": "articles.cache_backends.ResilientRedisCache",
+            # cache miss so the site keeps serving from the database (newsroom/cache_backends.py).
+            "BACKEND": "newsroom.cache_backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "newsroom"),
             "OPTIONS": {
@@ -217,15 +223,18 @@ STORAGES = {
 }
 
 # Images (lead images and uploads through the editor): larger files or pictures are refused
-# before they are decoded, so no upload can exhaust a worker's memory (articles/images.py).
+# before they are decoded, so no upload can exhaust a worker's memory (richtext/images.py).
 NEWSROOM_IMAGE_MAX_BYTES = int(float(env("NEWSROOM_IMAGE_MAX_MB", "10")) * 1024 * 1024)
 NEWSROOM_IMAGE_MAX_PIXELS = int(float(env("NEWSROOM_IMAGE_MAX_MEGAPIXELS", "40")) * 1_000_000)
 # The editor's "Browse server" window, listing every image uploaded through the editor.
 NEWSROOM_EDITOR_FILE_BROWSER = env_bool("NEWSROOM_EDITOR_FILE_BROWSER", False)
+# Who may upload images through the editor (richtext knows nothing of articles): staff holding
+# any of these permissions.
+RICHTEXT_UPLOAD_PERMISSIONS = ["articles.add_article", "articles.change_article"]
 FILE_UPLOAD_HANDLERS = [
     # Stops storing an upload once it passes NEWSROOM_IMAGE_MAX_BYTES, so an oversized file
     # gets a clear refusal without filling the temporary folder first.
-    "articles.uploads.SizeLimitedUploadHandler",
+    "richtext.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
@@ -264,8 +273,8 @@ EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# django-ckeditor: the widget (articles.widgets.RichTextEditor) is attached only to the admin
-# article form. Its toolbar offers only markup that the body sanitiser (articles/sanitize.py)
+# django-ckeditor: the widget (richtext.widgets.RichTextEditor) is attached only to the admin
+# article form. Its toolbar offers only markup that the body sanitiser (richtext/sanitize.py)
 # keeps, and "allowedContent" makes CKEditor drop everything else as soon as it is typed or
 # pasted, so editors see what readers will see. The server-side sanitiser is the guarantee.
 CKEDITOR_CONFIGS = {
@@ -281,7 +290,7 @@ CKEDITOR_CONFIGS = {
             ["Undo", "Redo"],
         ],
         "format_tags": "p;h2;h3;h4",
-        # The same allow-list as articles/sanitize.py, in CKEditor's filter syntax.
+        # The same allow-list as richtext/sanitize.py, in CKEditor's filter syntax.
         "allowedContent": (
             "h2 h3 h4 p br hr strong b em i u s sub sup ul li blockquote"
             " table caption thead tbody tfoot tr figure figcaption;"
@@ -352,7 +361,7 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # Sessions end after this many seconds without a request, and when the browser closes.
-# articles.security.SessionIdleTimeoutMiddleware renews them while in use (at most once a
+# newsroom.middleware.SessionIdleTimeoutMiddleware renews them while in use (at most once a
 # minute, rather than a database write on every request as SESSION_SAVE_EVERY_REQUEST does).
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_IDLE_TIMEOUT", 2 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
@@ -365,7 +374,7 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 NEWSROOM_MAX_REQUEST_BYTES = env_int("NEWSROOM_MAX_REQUEST_BYTES", 20 * 1024 * 1024)
 
 # Content-Security-Policy, as a dict in the shape of Django 6's SECURE_CSP, sent by
-# articles.security.SecurityHeadersMiddleware. Public pages: nothing inline, nothing from
+# newsroom.middleware.SecurityHeadersMiddleware. Public pages: nothing inline, nothing from
 # elsewhere, no framing. (No upgrade-insecure-requests: everything comes from this site,
 # which HSTS already keeps on HTTPS.)
 SECURE_CSP = {
@@ -411,8 +420,8 @@ AXES_LOCKOUT_PARAMETERS = [
     for item in env_list("AXES_LOCKOUT_PARAMETERS", "username,ip_address")
 ]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "articles.security.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "articles.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "newsroom.logins.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "newsroom.logins.client_ip"
 # Failed attempts are also kept one row each (admin: "Access failures").
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_SENSITIVE_PARAMETERS = ["password"]
@@ -443,7 +452,7 @@ NEWSROOM_SITE_URL = env("NEWSROOM_SITE_URL", "http://127.0.0.1:8000")
 # anyone who edited it since its last review. Off only for one-person newsrooms.
 NEWSROOM_TWO_PERSON_RULE = env_bool("NEWSROOM_TWO_PERSON_RULE", True)
 
-# Public page cache (articles/cache.py): how long an anonymous page may be kept at most (0 turns
+# Public page cache (pagecache/): how long an anonymous page may be kept at most (0 turns
 # the cache off), and the max-age browsers and a front proxy are told (every change and every
 # scheduled go-live still cuts both short).
 NEWSROOM_PAGE_CACHE_SECONDS = int(env("NEWSROOM_PAGE_CACHE_SECONDS", "600"))

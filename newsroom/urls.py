@@ -5,9 +5,11 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from articles import resilience, sitemaps, uploads
+from articles import sitemaps
 from articles.admin import view_on_site
 from articles.views import set_language
+
+from . import errors
 
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom")
@@ -16,16 +18,7 @@ admin.site.index_title = _("Editorial desk")
 
 urlpatterns = [
     # Image uploads from the admin's rich-text editor (staff who may write articles only).
-    path(
-        f"{settings.ADMIN_URL}editor/upload/",
-        uploads.editor_image_upload,
-        name="editor_image_upload",
-    ),
-    path(
-        f"{settings.ADMIN_URL}editor/browse/",
-        uploads.editor_image_browser,
-        name="editor_image_browser",
-    ),
+    path(settings.ADMIN_URL, include("richtext.urls")),
     # Invited users set their own password through an emailed one-time link.
     path(
         f"{settings.ADMIN_URL}set-password/<uidb64>/<token>/",
@@ -44,7 +37,7 @@ urlpatterns = [
         admin.site.admin_view(view_on_site),
     ),
     path(settings.ADMIN_URL, admin.site.urls),
-    path("healthz", resilience.healthz, name="healthz"),
+    path("healthz", errors.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("articles.urls")),
     path(
@@ -66,8 +59,8 @@ urlpatterns = [
 
 # A database outage anywhere in a request, not only in a view, answers 503 rather than 500
 # (or 400, when it interrupts saving the session).
-handler400 = resilience.bad_request
-handler500 = resilience.server_error
+handler400 = errors.bad_request
+handler500 = errors.server_error
 
 if settings.DEBUG:
     from django.conf.urls.static import static

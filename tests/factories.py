@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import ExifTags, Image
 
-from articles import roles
+from articles.editorial import roles
 from articles.models import Article, District, Source
 
 _seq = itertools.count(1)
@@ -159,7 +159,7 @@ def make_pending_changes(article, by=None, status="draft", **changes):
     Give a live ``article`` unpublished changes (its pending draft) as the admin would: a
     revision with ``changes`` applied to its current draft, an "Edited" entry by ``by``.
     """
-    from articles import revisions
+    from articles.editorial import revisions
 
     by = by or article.author
     before = revisions.draft_snapshot(article.pk)

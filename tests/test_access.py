@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlencode, urlsafe_base64_encode
 
-from articles import revisions, roles
+from articles.editorial import revisions, roles
 from articles.models import (
     AlertBanner,
     Article,

@@ -10,7 +10,8 @@ from django.contrib.auth.models import Group, Permission
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from articles import audit
+from articles import editorial
+from articles.editorial import audit
 from articles.models import Article, ArticleEvent, ChangeNote, ShareLink
 from tests.factories import make_article, make_pending_changes, make_superuser, make_user
 from tests.test_roles import find_migration
@@ -33,8 +34,12 @@ def story(db):
     editor = make_user(role="editor", first_name="Li", last_name="Wei")
     article = make_article(author=writer, title="Roads close on Sunday")
     make_pending_changes(article, writer, status="in_review", title="Roads close on Sunday at 6")
-    Article.objects.get(pk=article.pk).approve(
-        editor, major=True, note_kind="correction", note="The time was wrong."
+    editorial.approve(
+        Article.objects.get(pk=article.pk),
+        by=editor,
+        major=True,
+        note_kind="correction",
+        note="The time was wrong.",
     )
     link, _ = ShareLink.create(article, editor)
     link.opens.create(user_agent="Reviewer browser")

@@ -10,8 +10,10 @@ from django.templatetags.static import static
 from django.test import RequestFactory
 from django.utils import timezone
 
-from articles import cache as page_cache
+from articles import editorial
 from articles.models import Article
+from pagecache import generation, memo
+from pagecache.middleware import PublicPageCacheMiddleware
 from tests.factories import article_admin_form as article_form
 from tests.factories import make_article, make_district, make_source, make_superuser
 
@@ -84,8 +86,8 @@ def test_an_approved_change_to_a_live_article_refreshes_every_page(client, edito
     article.refresh_from_db()
     for url in urls:
         assert "Old title" in client.get(url).content.decode(), url
-    article.submit(by=editor)
-    article.approve(by=make_superuser(), major=False)
+    editorial.submit(article, by=editor)
+    editorial.approve(article, by=make_superuser(), major=False)
     for url in urls:
         content = client.get(url).content.decode()
         assert "New title" in content and "Old title" not in content, url
@@ -96,7 +98,7 @@ def test_approving_shows_the_article_at_once(client, editor):
     article = make_article(title="Fresh news", status=Article.Status.IN_REVIEW)
     assert "Fresh news" not in client.get("/").content.decode()
     assert client.get(article.get_absolute_url()).status_code == 404
-    article.approve(by=editor)
+    editorial.approve(article, by=editor)
     assert "Fresh news" in client.get("/").content.decode()
     assert "Fresh news" in client.get("/articles/").content.decode()
     assert client.get(article.get_absolute_url()).status_code == 200
@@ -107,7 +109,7 @@ def test_withdrawing_hides_the_article_at_once(client, editor):
     article = make_article(title="Retracted news")
     assert "Retracted news" in client.get("/articles/").content.decode()
     assert client.get(article.get_absolute_url()).status_code == 200
-    article.withdraw(by=editor, explanation="Published in error.")
+    editorial.withdraw(article, by=editor, explanation="Published in error.")
     assert "Retracted news" not in client.get("/articles/").content.decode()
     assert "Published in error." in client.get(article.get_absolute_url()).content.decode()
 
@@ -117,7 +119,7 @@ def test_removing_takes_the_article_off_cached_pages(client, editor):
     one = make_article(title="First gone")
     make_article(title="Second gone")
     assert "First gone" in client.get("/").content.decode()
-    one.remove(by=editor)
+    editorial.remove(one, by=editor)
     content = client.get("/").content.decode()
     assert "First gone" not in content and "Second gone" in content
     assert client.get(one.get_absolute_url()).status_code == 410
@@ -229,7 +231,7 @@ def test_responses_that_set_cookies_or_use_csrf_are_not_shared():
 
     factory = RequestFactory()
     for view in (sets_cookie, uses_csrf):
-        middleware = page_cache.PublicPageCacheMiddleware(view)
+        middleware = PublicPageCacheMiddleware(view)
         calls.clear()
         middleware(factory.get("/some-page/"))
         middleware(factory.get("/some-page/"))
@@ -266,18 +268,18 @@ def test_a_change_changes_the_etag(client, editor):
     make_article(title="Before")
     article = make_article(title="After", status=Article.Status.IN_REVIEW)
     etag = client.get("/").get("ETag")
-    article.approve(by=editor)
+    editorial.approve(article, by=editor)
     response = client.get("/", headers={"if-none-match": etag})
     assert response.status_code == 200 and "After" in response.content.decode()
 
 
 def test_content_changed_after_commit_bumps_again(django_capture_on_commit_callbacks):
     """The generation moves at the call and again when the transaction commits."""
-    start = page_cache.current_generation()
+    start = generation.current_generation()
     with django_capture_on_commit_callbacks(execute=True):
-        page_cache.content_changed()
-        assert page_cache.current_generation() == start + 1
-    assert page_cache.current_generation() == start + 2
+        generation.content_changed()
+        assert generation.current_generation() == start + 1
+    assert generation.current_generation() == start + 2
 
 
 def test_page_cache_can_be_turned_off(client, settings):
@@ -305,10 +307,10 @@ def test_a_response_from_a_request_that_changed_content_is_not_stored():
 
     def changes_content(request):
         calls.append(1)
-        page_cache.content_changed()
+        generation.content_changed()
         return HttpResponse("rendered mid-change")
 
-    middleware = page_cache.PublicPageCacheMiddleware(changes_content)
+    middleware = PublicPageCacheMiddleware(changes_content)
     factory = RequestFactory()
     middleware(factory.get("/changing/"))
     middleware(factory.get("/changing/"))
@@ -323,5 +325,5 @@ def test_a_memo_computed_across_a_go_live_ends_at_it(clock):
         clock.advance(60)  # the computation spans the go-live
         return "computed before the story went live"
 
-    assert page_cache.memoise("probe", (), slow) == "computed before the story went live"
-    assert page_cache.memoise("probe", (), lambda: "computed again") == "computed again"
+    assert memo.memoise("probe", (), slow) == "computed before the story went live"
+    assert memo.memoise("probe", (), lambda: "computed again") == "computed again"

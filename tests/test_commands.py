@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
-from articles import demo
 from articles.models import Article, District, Source
+from demo import content as demo
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from articles import revisions
+from articles.editorial import revisions
 from articles.models import Article, ArticleEvent, EditingPresence
 from tests.factories import ensure_roles, make_article, make_pending_changes, make_user
 
@@ -316,7 +316,7 @@ def test_two_processes_saving_at_the_same_moment_cannot_both_win():
         f"""
         import time
         from django.db import transaction
-        from articles import revisions
+        from articles.editorial import revisions
         from articles.models import Article
         with transaction.atomic():
             revisions.claim({article.pk}, {version})
@@ -347,7 +347,7 @@ def test_a_workflow_post_racing_another_process_is_refused():
     token = article.workflow_token()
     process = run_other_process(
         f"""
-        from articles import revisions
+        from articles.editorial import revisions
         from django.db import transaction
         with transaction.atomic():
             revisions.claim({article.pk}, {token})

@@ -13,7 +13,6 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from articles.cache import current_generation
 from articles.exchange import SPECS, VERSION, serialize
 from articles.models import (
     AlertBanner,
@@ -24,6 +23,7 @@ from articles.models import (
     SlugRedirect,
     Source,
 )
+from pagecache import current_generation
 from tests.factories import make_article, make_district, make_image_bytes, make_source, make_user
 
 pytestmark = pytest.mark.django_db

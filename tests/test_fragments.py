@@ -13,8 +13,9 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from articles import cache as page_cache
+from articles import editorial
 from articles.models import AlertBanner, Article, SiteSettings
+from pagecache import generation, memo
 from tests.factories import make_article, make_district, make_source, make_superuser
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +122,7 @@ def test_renaming_a_district_or_source_refreshes_the_memoised_filters(client):
     )
     district.name, source.name = "New District", "New Daily"
     district.save(), source.save()
-    page_cache.content_changed()  # what the admin does after saving either
+    generation.content_changed()  # what the admin does after saving either
     content = page(client, "/articles/")
     assert "New District" in content and "Old District" not in content
     assert "New Daily" in content and "Old Daily" not in content
@@ -135,9 +136,9 @@ def test_related_stories_follow_publication_and_withdrawal(client):
         title="Neighbour story", districts=[district], status=Article.Status.IN_REVIEW
     )
     editor = make_superuser()
-    neighbour.approve(by=editor)
+    editorial.approve(neighbour, by=editor)
     assert "Neighbour story" in page(client, story.get_absolute_url())
-    neighbour.withdraw(by=editor, explanation="Published in error.")
+    editorial.withdraw(neighbour, by=editor, explanation="Published in error.")
     assert "Neighbour story" not in page(client, story.get_absolute_url())
 
 
@@ -161,17 +162,17 @@ def test_a_process_drops_its_local_memos_when_another_server_changes_content():
         computed.append(1)
         return len(computed)
 
-    assert page_cache.memoise("test", "key", compute) == 1
-    assert page_cache.memoise("test", "key", compute) == 1  # kept
+    assert memo.memoise("test", "key", compute) == 1
+    assert memo.memoise("test", "key", compute) == 1  # kept
     # Another app server bumps the shared generation: this process must not serve its copy.
-    page_cache._bump_generation()
-    assert page_cache.memoise("test", "key", compute) == 2
+    generation._bump_generation()
+    assert memo.memoise("test", "key", compute) == 2
 
 
 def test_without_a_shared_generation_nothing_is_kept_locally(monkeypatch):
-    monkeypatch.setattr(page_cache, "current_generation", lambda: None)
+    monkeypatch.setattr(memo, "current_generation", lambda: None)
     monkeypatch.setattr(cache, "get", lambda *args, **kwargs: None)  # an unreachable cache
     computed = []
-    page_cache.memoise("test", "unreachable", lambda: computed.append(1))
-    page_cache.memoise("test", "unreachable", lambda: computed.append(1))
+    memo.memoise("test", "unreachable", lambda: computed.append(1))
+    memo.memoise("test", "unreachable", lambda: computed.append(1))
     assert len(computed) == 2

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from PIL import ExifTags, Image
 
-from articles.images import clean_image
+from richtext.images import clean_image
 from tests.factories import make_image_bytes, make_phone_photo, make_upload
 
 

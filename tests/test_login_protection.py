@@ -7,7 +7,7 @@ from axes.models import AccessAttempt, AccessLog
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from articles.security import client_ip
+from newsroom.logins import client_ip
 from tests.factories import make_superuser
 
 pytestmark = pytest.mark.django_db

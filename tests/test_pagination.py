@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.cache import content_changed
 from articles.models import Article
 from articles.pagination import NewsroomPaginator, query_key
+from pagecache import content_changed
 from tests.factories import make_article, make_district, make_source
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from articles import revisions
+from articles.editorial import scheduling
 from articles.models import AlertBanner, SiteSettings
 from tests.factories import make_article, make_district, make_source
 
@@ -52,7 +52,7 @@ def test_query_count_does_not_grow_with_the_data(client, django_assert_num_queri
     """Each public page runs the same number of queries at two sizes of site."""
     districts, sources, articles = build_site(*size)
     # Cached: no query per request (settings, banners, the next scheduled change).
-    SiteSettings.load(), AlertBanner.showing(), revisions.apply_due_changes()
+    SiteSettings.load(), AlertBanner.showing(), scheduling.apply_due_changes()
     for url, queries in PAGES:
         url = url.format(
             district=districts[0].slug,

@@ -52,7 +52,7 @@ def test_database_url_and_redis_url_switch_backends():
         REDIS_URL="redis://127.0.0.1:6379/0",
     ).stdout.split()
     assert switched == [
-        "django.db.backends.postgresql", "articles.cache_backends.ResilientRedisCache"
+        "django.db.backends.postgresql", "newsroom.cache_backends.ResilientRedisCache"
     ]  # fmt: skip
 
 

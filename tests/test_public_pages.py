@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from articles.models import Article
-from articles.views import server_error
+from newsroom.errors import page_error as server_error
 from tests.factories import make_article, make_district, make_source
 from tests.htmlcheck import parse, text
 

@@ -16,8 +16,8 @@ from django.core.cache import cache
 from django.db import OperationalError, connection
 from django.test import Client
 
-from articles.cache_backends import ResilientRedisCache
 from articles.models import Article
+from newsroom.cache_backends import ResilientRedisCache
 from tests.factories import make_article, make_district, make_source, make_superuser
 from tests.faults import ROOT, Forwarder, SiteServer
 
@@ -48,7 +48,7 @@ def redis_available(port=6379):
 def resilient_cache(location, retry_after=5):
     return {
         "default": {
-            "BACKEND": "articles.cache_backends.ResilientRedisCache",
+            "BACKEND": "newsroom.cache_backends.ResilientRedisCache",
             "LOCATION": location,
             "KEY_PREFIX": f"newsroom-test-{os.getpid()}",
             "OPTIONS": {

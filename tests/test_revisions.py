@@ -15,9 +15,10 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from articles import demo, revisions
+from articles import editorial
+from articles.editorial import WorkflowError, diff, revisions, scheduling
 from articles.models import Article, ArticleEvent, ChangeNote, Revision
-from articles.workflow import WorkflowError
+from demo import content as demo
 from tests.factories import (
     make_article,
     make_district,
@@ -222,8 +223,8 @@ def test_a_new_lead_image_on_a_live_article_waits_for_approval(client, newsroom)
     from django.core.files.storage import default_storage
 
     assert default_storage.exists(name)
-    article.submit(newsroom["writer"])
-    article.approve(newsroom["editor"], major=False)
+    editorial.submit(article, by=newsroom["writer"])
+    editorial.approve(article, by=newsroom["editor"], major=False)
     article.refresh_from_db()
     assert article.lead_image.name == name and article.lead_image_alt == "The new bridge at night"
 
@@ -233,7 +234,7 @@ def test_pending_changes_go_through_review_under_the_two_person_rule(newsroom, m
     writer, editor, other = newsroom["writer"], newsroom["editor"], newsroom["other_editor"]
     article = make_article(author=writer, title="Live")
     make_pending_changes(article, writer, title="Corrected")
-    event = article.submit(writer)
+    event = editorial.submit(article, by=writer)
     assert (event.from_status, event.to_status, event.revision) == (
         Status.DRAFT, Status.IN_REVIEW, article.pending_revision
     )  # fmt: skip
@@ -241,17 +242,17 @@ def test_pending_changes_go_through_review_under_the_two_person_rule(newsroom, m
     article.refresh_from_db()
     assert (article.status, article.pending_status) == (Status.PUBLISHED, Pending.IN_REVIEW)
     assert not article.is_editable_by(writer)  # read-only to the writer while in review
-    article.request_changes(editor, "Name the source of the new time.")
+    editorial.request_changes(article, by=editor, comment="Name the source of the new time.")
     article.refresh_from_db()
     assert article.pending_status == Pending.DRAFT
     make_pending_changes(article, editor, summary="Edited by the editor too.")
-    article.submit(writer)
+    editorial.submit(article, by=writer)
     with pytest.raises(WorkflowError) as caught:
-        Article.objects.get(pk=article.pk).approve(editor, major=False)
+        editorial.approve(Article.objects.get(pk=article.pk), by=editor, major=False)
     assert caught.value.code == WorkflowError.FORBIDDEN
     with pytest.raises(WorkflowError):
-        Article.objects.get(pk=article.pk).approve(writer, major=False)
-    Article.objects.get(pk=article.pk).approve(other, major=False)
+        editorial.approve(Article.objects.get(pk=article.pk), by=writer, major=False)
+    editorial.approve(Article.objects.get(pk=article.pk), by=other, major=False)
     article.refresh_from_db()
     assert article.title == "Corrected" and not article.has_pending_changes
 
@@ -273,7 +274,7 @@ def test_approving_a_major_change_publishes_a_note_and_moves_the_update_date(cli
         body="<p>Roads close at 6 am.</p>",
         districts=[{"id": hexi.pk, "name": "Hexi"}],
     )
-    article.submit(newsroom["writer"])
+    editorial.submit(article, by=newsroom["writer"])
     client.force_login(newsroom["editor"])
     screen = client.get(f"/admin/articles/article/{article.pk}/workflow/approve/")
     content = screen.content.decode()
@@ -330,7 +331,7 @@ def test_a_minor_change_changes_no_date_and_adds_no_note(client, newsroom):
         author=newsroom["writer"], title="Librarys open late", published_at=first
     )
     make_pending_changes(article, newsroom["writer"], title="Libraries open late")
-    article.submit(newsroom["writer"])
+    editorial.submit(article, by=newsroom["writer"])
     page_before = public_page(client, article)
     feed_before = feedparser.parse(client.get("/feeds/atom/").content).entries[0].updated
     client.force_login(newsroom["editor"])
@@ -379,7 +380,7 @@ def test_the_model_refuses_an_unanswered_approval_of_a_public_change(newsroom):
     make_pending_changes(article, newsroom["writer"], status=Pending.IN_REVIEW, title="New")
     for kwargs in [{}, {"major": True}, {"major": True, "note_kind": "correction"}]:
         with pytest.raises(WorkflowError) as caught:
-            Article.objects.get(pk=article.pk).approve(newsroom["editor"], **kwargs)
+            editorial.approve(Article.objects.get(pk=article.pk), by=newsroom["editor"], **kwargs)
         assert caught.value.code == WorkflowError.INVALID
     assert Article.objects.get(pk=article.pk).pending_status == Pending.IN_REVIEW
 
@@ -407,8 +408,13 @@ def test_a_scheduled_major_change_goes_live_at_its_time_with_nothing_run(client,
         article, newsroom["writer"], status=Pending.IN_REVIEW, summary="New times."
     )
     at = timezone.now() + timedelta(hours=2)
-    Article.objects.get(pk=article.pk).approve(
-        newsroom["editor"], at=at, major=True, note_kind="update", note="Winter timetable added."
+    editorial.approve(
+        Article.objects.get(pk=article.pk),
+        by=newsroom["editor"],
+        at=at,
+        major=True,
+        note_kind="update",
+        note="Winter timetable added.",
     )
     article.refresh_from_db()
     assert (article.pending_status, article.pending_go_live_at) == (Pending.SCHEDULED, at)
@@ -434,8 +440,8 @@ def test_the_story_page_applies_its_own_due_change_even_with_a_stale_cache(clien
     article = make_article(summary="Old.")
     make_pending_changes(article, newsroom["writer"], status=Pending.IN_REVIEW, summary="New.")
     at = timezone.now() + timedelta(minutes=5)
-    Article.objects.get(pk=article.pk).approve(newsroom["editor"], at=at, major=False)
-    cache.set(revisions.NEXT_DUE_KEY, revisions.NOTHING_DUE)  # as cached before the approval
+    editorial.approve(Article.objects.get(pk=article.pk), by=newsroom["editor"], at=at, major=False)
+    cache.set(scheduling.NEXT_DUE_KEY, scheduling.NOTHING_DUE)  # as cached before the approval
     with mock.patch("django.utils.timezone.now", return_value=at + timedelta(seconds=1)):
         assert "New." in public_page(client, article)
     assert Article.objects.get(pk=article.pk).public_updated_at == article.public_updated_at
@@ -444,20 +450,25 @@ def test_the_story_page_applies_its_own_due_change_even_with_a_stale_cache(clien
 def test_nothing_due_costs_one_cache_lookup(django_assert_num_queries):
     """With no scheduled change, the per-request check asks the database once, then the cache."""
     with django_assert_num_queries(1):
-        assert revisions.apply_due_changes() == 0
+        assert scheduling.apply_due_changes() == 0
     with django_assert_num_queries(0):
-        assert revisions.apply_due_changes() == 0
+        assert scheduling.apply_due_changes() == 0
 
 
 def test_unscheduling_a_change_sends_it_back_to_draft_and_drops_its_note(newsroom):
     article = make_article(summary="Live.")
     make_pending_changes(article, newsroom["writer"], status=Pending.IN_REVIEW, summary="Later.")
     at = timezone.now() + timedelta(days=1)
-    Article.objects.get(pk=article.pk).approve(
-        newsroom["editor"], at=at, major=True, note_kind="update", note="Later."
+    editorial.approve(
+        Article.objects.get(pk=article.pk),
+        by=newsroom["editor"],
+        at=at,
+        major=True,
+        note_kind="update",
+        note="Later.",
     )
     assert ChangeNote.objects.count() == 1
-    Article.objects.get(pk=article.pk).unschedule(newsroom["editor"])
+    editorial.unschedule(Article.objects.get(pk=article.pk), by=newsroom["editor"])
     article.refresh_from_db()
     assert (article.status, article.pending_status, article.summary) == (
         Status.PUBLISHED, Pending.DRAFT, "Live."
@@ -468,8 +479,9 @@ def test_unscheduling_a_change_sends_it_back_to_draft_and_drops_its_note(newsroo
 def test_editing_approved_scheduled_changes_sends_them_back_to_review(client, newsroom):
     article = make_article(summary="Live.")
     make_pending_changes(article, newsroom["writer"], status=Pending.IN_REVIEW, summary="Later.")
-    Article.objects.get(pk=article.pk).approve(
-        newsroom["editor"],
+    editorial.approve(
+        Article.objects.get(pk=article.pk),
+        by=newsroom["editor"],
         at=timezone.now() + timedelta(days=1),
         major=True,
         note_kind="update",
@@ -498,7 +510,9 @@ def test_discarding_changes_keeps_the_live_version_and_the_revision(client, news
 def test_withdrawing_drops_unpublished_changes(newsroom):
     article = make_article()
     make_pending_changes(article, newsroom["writer"], title="Never seen")
-    Article.objects.get(pk=article.pk).withdraw(newsroom["editor"], "Superseded.")
+    editorial.withdraw(
+        Article.objects.get(pk=article.pk), by=newsroom["editor"], explanation="Superseded."
+    )
     article.refresh_from_db()
     assert article.status == Status.WITHDRAWN and not article.has_pending_changes
 
@@ -524,14 +538,19 @@ def test_changes_to_a_scheduled_article_apply_at_once_and_keep_its_time(client, 
 def test_publishing_changes_urgently_applies_them_now_and_asks_for_review(newsroom):
     article = make_article(summary="Old.")
     make_pending_changes(article, newsroom["editor"], summary="Ferries suspended.")
-    Article.objects.get(pk=article.pk).publish_urgently(
-        newsroom["editor"], "Fog now.", major=True, note_kind="update", note="Ferries suspended."
+    editorial.publish_urgently(
+        Article.objects.get(pk=article.pk),
+        by=newsroom["editor"],
+        reason="Fog now.",
+        major=True,
+        note_kind="update",
+        note="Ferries suspended.",
     )
     article.refresh_from_db()
     assert article.summary == "Ferries suspended." and article.urgent_unconfirmed
     with pytest.raises(WorkflowError):
-        Article.objects.get(pk=article.pk).confirm_urgent(newsroom["editor"])
-    Article.objects.get(pk=article.pk).confirm_urgent(newsroom["other_editor"])
+        editorial.confirm_urgent(Article.objects.get(pk=article.pk), by=newsroom["editor"])
+    editorial.confirm_urgent(Article.objects.get(pk=article.pk), by=newsroom["other_editor"])
 
 
 def test_the_detail_page_runs_a_fixed_number_of_queries_whatever_its_history(
@@ -539,7 +558,7 @@ def test_the_detail_page_runs_a_fixed_number_of_queries_whatever_its_history(
 ):
     """The "History of this article" list costs one query, however many notes it has."""
     article = make_article(districts=[make_district()])
-    revisions.apply_due_changes()
+    scheduling.apply_due_changes()
 
     def grow():
         for n in range(5):
@@ -571,16 +590,14 @@ def test_future_change_notes_are_not_shown(client):
 
 
 def test_word_diff_marks_insertions_and_deletions_and_escapes_everything():
-    html = revisions.word_diff("Roads <b>close</b> at 5 am", "Roads <b>close</b> at 6 am")
+    html = diff.word_diff("Roads <b>close</b> at 5 am", "Roads <b>close</b> at 6 am")
     assert html == "Roads &lt;b&gt;close&lt;/b&gt; at <del>5</del><ins>6</ins> am"
-    assert (
-        revisions.word_diff("<script>x</script>", "") == "<del>&lt;script&gt;x&lt;/script&gt;</del>"
-    )
+    assert diff.word_diff("<script>x</script>", "") == "<del>&lt;script&gt;x&lt;/script&gt;</del>"
 
 
 def test_chinese_is_compared_character_by_character():
     assert (
-        revisions.word_diff("北辰区举办招聘会", "北辰区举办秋季招聘会")
+        diff.word_diff("北辰区举办招聘会", "北辰区举办秋季招聘会")
         == "北辰区举办<ins>秋季</ins>招聘会"
     )
 
@@ -588,7 +605,7 @@ def test_chinese_is_compared_character_by_character():
 def test_body_diff_keeps_paragraphs_and_shows_changed_links():
     old = '<p>First.</p><p>See <a href="https://a.example/">the notice</a>.</p>'
     new = '<p>First.</p><p>See <a href="https://b.example/">the notice</a>.</p>'
-    [change] = revisions.compare({"body": old}, {"body": new})
+    [change] = diff.compare({"body": old}, {"body": new})
     assert change.field == "body"
     assert (
         "First.\n\nSee the notice &lt;https://<del>a</del><ins>b</ins>.example/&gt;" in change.html
@@ -600,7 +617,7 @@ def test_compare_lists_changed_fields_only():
            "source": {"id": 1, "name": "Daily"}, "featured": False}  # fmt: skip
     new = {"title": "B", "summary": "Same", "districts": [{"id": 2, "name": "Hexi"}],
            "source": {"id": 2, "name": "Weekly"}, "featured": True}  # fmt: skip
-    changes = {change.field: str(change.html) for change in revisions.compare(old, new)}
+    changes = {change.field: str(change.html) for change in diff.compare(old, new)}
     assert set(changes) == {"title", "districts", "source", "featured"}
     assert changes["districts"] == "<del>Heping</del> <ins>Hexi</ins>"
     assert changes["source"] == "<del>Daily</del> <ins>Weekly</ins>"
@@ -717,8 +734,11 @@ def pending_scene(actor, state):
     if state != "pending_draft":
         Article.objects.filter(pk=article.pk).update(pending_status=Pending.IN_REVIEW)
     if state == "pending_scheduled":
-        Article.objects.get(pk=article.pk).approve(
-            make_user(role="editor"), at=timezone.now() + timedelta(days=1), major=False
+        editorial.approve(
+            Article.objects.get(pk=article.pk),
+            by=make_user(role="editor"),
+            at=timezone.now() + timedelta(days=1),
+            major=False,
         )
     make_user(role="editor")
     return person, Article.objects.get(pk=article.pk)
@@ -769,7 +789,7 @@ def test_unscheduling_an_article_with_changes_keeps_the_newer_text_as_its_draft(
     """Nobody has read a scheduled article: unscheduling folds its changes into the draft."""
     article = make_article(published_at=timezone.now() + timedelta(days=1), title="Old")
     make_pending_changes(article, newsroom["writer"], title="Newer")
-    Article.objects.get(pk=article.pk).unschedule(newsroom["editor"])
+    editorial.unschedule(Article.objects.get(pk=article.pk), by=newsroom["editor"])
     article.refresh_from_db()
     assert (article.status, article.title, article.has_pending_changes) == (
         Status.DRAFT, "Newer", False
@@ -779,8 +799,11 @@ def test_unscheduling_an_article_with_changes_keeps_the_newer_text_as_its_draft(
 def test_the_scheduled_queue_lists_approved_changes_waiting_for_their_time(client, newsroom):
     article = make_article()
     make_pending_changes(article, newsroom["writer"], status=Pending.IN_REVIEW, title="Later")
-    Article.objects.get(pk=article.pk).approve(
-        newsroom["editor"], at=timezone.now() + timedelta(days=1), major=False
+    editorial.approve(
+        Article.objects.get(pk=article.pk),
+        by=newsroom["editor"],
+        at=timezone.now() + timedelta(days=1),
+        major=False,
     )
     client.force_login(newsroom["other_editor"])
     response = client.get("/admin/articles/article/", {"queue": "scheduled"})
@@ -800,7 +823,7 @@ def test_demo_content_has_a_correction_and_changes_in_review(client, settings):
     assert [r.number for r in corrected.revisions.all()] == [1, 2]
     assert (
         "12319"
-        in revisions.compare(
+        in diff.compare(
             corrected.revisions.get(number=1).snapshot, corrected.revisions.get(number=2).snapshot
         )[0].html
     )
@@ -839,7 +862,7 @@ def test_a_change_of_source_and_source_url_goes_live_on_approval(newsroom):
         source_url="https://example.gov.cn/notice",
     )
     assert Article.objects.get(pk=article.pk).source.name == "Old source"
-    Article.objects.get(pk=article.pk).approve(newsroom["editor"], major=False)
+    editorial.approve(Article.objects.get(pk=article.pk), by=newsroom["editor"], major=False)
     article = Article.objects.get(pk=article.pk)
     assert (article.source, article.source_url) == (new_source, "https://example.gov.cn/notice")
 

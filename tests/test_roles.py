@@ -12,7 +12,8 @@ from django.core.management import CommandError, call_command
 from django.db.migrations.loader import MigrationLoader
 from django.http import HttpRequest
 
-from articles import roles
+from articles import editorial
+from articles.editorial import roles
 from articles.models import Article
 from tests.factories import make_article, make_superuser, make_user
 
@@ -291,7 +292,7 @@ def test_people_who_did_anything_cannot_be_deleted(admin_client):
     make_article(author=author)
     actor = make_user(role="editor")
     draft = make_article(author=make_user(role="writer"), status=Article.Status.DRAFT)
-    draft.submit(actor)
+    editorial.submit(draft, by=actor)
     for person in (author, actor):
         assert admin_client.get(f"/admin/auth/user/{person.pk}/delete/").status_code == 403
         admin_client.post(f"/admin/auth/user/{person.pk}/delete/", {"post": "yes"})

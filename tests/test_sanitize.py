@@ -1,6 +1,6 @@
 import pytest
 
-from articles.sanitize import removed_markup, sanitize_html
+from richtext.sanitize import removed_markup, sanitize_html
 
 
 @pytest.mark.parametrize(

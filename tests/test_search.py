@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from articles import search
+from articles import editorial, search
 from articles.models import Article
 from articles.search import (
     MAX_QUERY_LENGTH,
@@ -272,7 +272,7 @@ def test_results_are_paginated_keeping_the_query(client):
 @pytest.mark.django_db
 def test_results_are_capped_at_the_newest(client, monkeypatch):
     """Past the cap the page says there were more and pages through the newest ones only."""
-    monkeypatch.setattr(search, "MAX_RESULTS", 3)
+    monkeypatch.setattr(search.query, "MAX_RESULTS", 3)
     now = timezone.now()
     for n in range(5):
         make_article(title=f"Heating notice {n}", published_at=now - timedelta(days=n))
@@ -356,7 +356,7 @@ def test_title_matches_rank_above_body_matches(client):
 @pytest.mark.django_db
 def test_only_the_newest_matches_are_ranked(client, monkeypatch):
     """Of the newest matches (one past the cap), the best come first; older ones are left out."""
-    monkeypatch.setattr(search, "MAX_RESULTS", 2)
+    monkeypatch.setattr(search.query, "MAX_RESULTS", 2)
     now = timezone.now()
     make_article(title="Harbour works", published_at=now - timedelta(days=30))
     newest = make_article(title="News", body="<p>The harbour.</p>", published_at=now)
@@ -374,9 +374,9 @@ def test_search_results_change_with_the_content(client):
     editor = make_superuser()
     article = make_article(title="Heating plan", status=Article.Status.IN_REVIEW)
     assert titles(get_search(client, q="heating")) == []
-    article.approve(by=editor)
+    editorial.approve(article, by=editor)
     assert titles(get_search(client, q="heating")) == ["Heating plan"]
-    article.withdraw(by=editor, explanation="Published in error.")
+    editorial.withdraw(article, by=editor, explanation="Published in error.")
     assert titles(get_search(client, q="heating")) == []
 
 
@@ -449,12 +449,10 @@ def test_generated_stories_are_searchable(settings, client):
 @pytest.mark.django_db
 def test_rebuild_fills_missing_vectors(client):
     """rebuild_search_vectors() recomputes rows written without save() (raw imports)."""
-    from articles.search import rebuild_search_vectors
-
     article = make_article(title="Harbour works")
     Article.objects.filter(pk=article.pk).update(search_vector=None)
     assert titles(get_search(client, q="harbour")) == []
-    assert rebuild_search_vectors(Article.objects.all()) == 1
+    assert Article.objects.rebuild_search_vectors() == 1
     assert titles(get_search(client, q="harbour")) == [article.title]
 
 

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from articles.security import SessionIdleTimeoutMiddleware, build_policy
+from newsroom.middleware import SessionIdleTimeoutMiddleware, build_policy
 from tests import observatory
 from tests.factories import make_article, make_district, make_superuser
 

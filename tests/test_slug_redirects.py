@@ -2,6 +2,7 @@
 
 import pytest
 
+from articles import editorial
 from articles.models import Article, SlugRedirect
 from tests.factories import make_article, make_pending_changes, make_user
 
@@ -11,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def change_slug(article, slug, editor):
     """The address change goes through review like any change to a live article."""
     make_pending_changes(article, article.author, status="in_review", slug=slug)
-    Article.objects.get(pk=article.pk).approve(editor, major=False)
+    editorial.approve(Article.objects.get(pk=article.pk), by=editor, major=False)
     article.refresh_from_db()
 
 
@@ -98,14 +99,14 @@ def test_new_slugs_skip_old_addresses(editor):
 def test_an_old_address_of_a_withdrawn_article_still_redirects(client, editor):
     article = make_article(slug="before")
     change_slug(article, "after", editor)
-    Article.objects.get(pk=article.pk).withdraw(editor, "Superseded.")
+    editorial.withdraw(Article.objects.get(pk=article.pk), by=editor, explanation="Superseded.")
     assert client.get("/articles/before/")["Location"] == "/articles/after/"
 
 
 def test_an_old_address_of_a_removed_article_is_gone_too(client, editor):
     article = make_article(slug="before")
     change_slug(article, "after", editor)
-    Article.objects.get(pk=article.pk).remove(editor)
+    editorial.remove(Article.objects.get(pk=article.pk), by=editor)
     assert client.get("/articles/before/").status_code == 410
     assert client.get("/articles/after/").status_code == 410
 

@@ -5,7 +5,7 @@ import html5lib
 import pytest
 from django.utils import timezone
 
-from articles import revisions
+from articles.editorial import scheduling
 from articles.models import AlertBanner, Article, SiteSettings
 from tests.factories import make_article, make_district, make_source
 
@@ -173,7 +173,7 @@ def test_query_counts_do_not_grow(
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0  # render every time
     districts, articles = _build_site(n_articles, n_districts)
     # Warm caches cost no query: settings, banners, the next scheduled change.
-    SiteSettings.load(), AlertBanner.showing(), revisions.apply_due_changes()
+    SiteSettings.load(), AlertBanner.showing(), scheduling.apply_due_changes()
     urls = ["/", "/articles/", articles[0].get_absolute_url(), districts[0].get_absolute_url()]
     for url in urls:
         # Warms the memos (next scheduled go-live, list counts), kept until content changes.

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from articles import editorial
 from articles.models import Article, ArticleEvent
 from tests.factories import make_article, make_district, make_source, make_superuser, make_user
 
@@ -193,8 +194,8 @@ def test_a_stale_page_is_refused(client, mailoutbox):
     )
     article = make_article(author=writer, status=Status.IN_REVIEW)
     stale = transition_data("approve", article)
-    Article.objects.get(pk=article.pk).request_changes(other, "Fix the date.")
-    Article.objects.get(pk=article.pk).submit(writer)
+    editorial.request_changes(Article.objects.get(pk=article.pk), by=other, comment="Fix the date.")
+    editorial.submit(Article.objects.get(pk=article.pk), by=writer)
     mailoutbox.clear()
     before = snapshot(article)
     client.force_login(editor)
@@ -231,8 +232,10 @@ def test_a_bad_go_live_time_is_a_form_error(client, value):
 def test_changes_requested_are_shown_to_the_author(client):
     writer = make_user(role="writer")
     article = make_article(author=writer, status=Status.IN_REVIEW)
-    article.request_changes(
-        make_user(role="editor", first_name="Liu", last_name="Yang"), "Add a map."
+    editorial.request_changes(
+        article,
+        by=make_user(role="editor", first_name="Liu", last_name="Yang"),
+        comment="Add a map.",
     )
     client.force_login(writer)
     page = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
@@ -242,7 +245,7 @@ def test_changes_requested_are_shown_to_the_author(client):
 def test_the_history_is_shown_with_times_in_the_newsroom_zone(client):
     writer = make_user(role="writer")
     article = make_article(author=writer, status=Status.DRAFT)
-    event = article.submit(writer)
+    event = editorial.submit(article, by=writer)
     client.force_login(writer)
     page = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
     assert "When (Asia/Shanghai, UTC+8)" in page
@@ -477,7 +480,7 @@ def test_nobody_deletes_articles(client):
 def test_history_is_read_only_in_the_admin_even_for_superusers(client):
     writer = make_user(role="writer")
     article = make_article(author=writer, status=Status.DRAFT)
-    event = article.submit(writer)
+    event = editorial.submit(article, by=writer)
     client.force_login(make_superuser())
     base = "/admin/articles/articleevent/"
     assert client.get(base).status_code == 200

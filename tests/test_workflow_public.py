@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import editorial
 from articles.models import Article, ArticleEvent
 from tests.factories import make_article, make_district, make_user
 
@@ -44,7 +45,7 @@ def test_an_approved_schedule_goes_public_at_its_time_without_any_process(client
     writer, editor = make_user(role="writer"), make_user(role="editor")
     article = make_article(author=writer, status=Status.IN_REVIEW, title="Greenway opens")
     at = timezone.now() + timedelta(hours=2)
-    article.approve(editor, at=at)
+    editorial.approve(article, by=editor, at=at)
     assert client.get(article.get_absolute_url()).status_code == 404
     assert "Greenway opens" not in client.get("/articles/").content.decode()
     later = at + timedelta(seconds=1)
@@ -121,7 +122,7 @@ def test_a_removed_article_with_a_replacement_redirects_permanently(client):
 
 def test_removal_through_the_workflow_answers_410(client):
     article = make_article(author=make_user(role="writer"))
-    article.remove(make_user(role="editor"))
+    editorial.remove(article, by=make_user(role="editor"))
     assert client.get(article.get_absolute_url()).status_code == 410
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from articles.sanitize import sanitize_html
+from richtext.sanitize import sanitize_html
 from tests.factories import make_article
 
 CORPUS_DIR = Path(__file__).parent / "data" / "xss"

@@ -10,4 +10,4 @@ def fail(request):
 
 
 urlpatterns = [path("fail/", fail), *site_urlpatterns]
-handler500 = "articles.views.server_error"
+handler500 = "newsroom.errors.page_error"

@@ -13,9 +13,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, to_locale
-
-from articles.cache import memoise
+from django.utils.translation import to_locale
 
 register = template.Library()
 
@@ -210,35 +208,3 @@ def article_structured_data(context, article):
     if article.source_url:
         data["isBasedOn"] = article.source_url
     return json_ld(data)
-
-
-class MemoisedNode(template.Node):
-    def __init__(self, nodelist, name, vary_on):
-        self.nodelist = nodelist
-        self.name = name
-        self.vary_on = vary_on
-
-    def render(self, context):
-        parts = (self.name, get_language(), *(value.resolve(context) for value in self.vary_on))
-        return memoise("fragment", parts, lambda: self.nodelist.render(context))
-
-
-@register.tag
-def memoised(parser, token):
-    """
-    ``{% memoised "name" value ... %}…{% endmemoised %}``: the enclosed markup rendered once per
-    content generation, language and combination of the values, like Django's ``{% cache %}``
-    but exactly as fresh as the pages (``articles.cache.memoise``: any content, settings or
-    banner change, and the next scheduled go-live, end it).
-
-    For the parts of a page that many pages share (the masthead, the footer, the notices, the
-    list filters). The values must name everything the markup depends on besides the content
-    and the language: never wrap anything personal (a user's name, a CSRF token).
-    """
-    bits = token.split_contents()
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError("'memoised' needs a fragment name.")
-    nodelist = parser.parse(("endmemoised",))
-    parser.delete_first_token()
-    name = parser.compile_filter(bits[1]).resolve({})
-    return MemoisedNode(nodelist, name, [parser.compile_filter(bit) for bit in bits[2:]])

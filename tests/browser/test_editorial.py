@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from articles.models import Article
-from articles.sanitize import sanitize_html
+from richtext.sanitize import sanitize_html
 from tests.browser import support
 from tests.factories import (
     make_article,

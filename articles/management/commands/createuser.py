@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from articles import notifications, roles
+from articles.editorial import notifications, roles
 
 
 class Command(BaseCommand):

@@ -2,7 +2,6 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from articles.cache import content_changed
 from articles.exchange import PROGRESS_THRESHOLD, ContentFileError, Importer, item_count, parse
 from articles.management.progress import ProgressBar
 
@@ -60,11 +59,10 @@ class Command(BaseCommand):
             importer.run(data, progress.update if progress else None)
             if progress:
                 progress.finish()
+            # Every row saved reaches the receivers: cached public pages are stale once this
+            # commits (articles/receivers.py).
             if importer.errors or dry_run:
                 transaction.set_rollback(True)
-            elif importer.changed:
-                # Cached public pages are stale once this commits.
-                content_changed()
 
         for warning in importer.warnings[:MAX_ERRORS_SHOWN]:
             self.stderr.write(f"Warning: {warning}")

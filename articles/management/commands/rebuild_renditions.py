@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 
 from articles.management.progress import ProgressBar
 from articles.models import Article
-from articles.renditions import ensure_renditions, name_from_src
+from richtext.renditions import ensure_renditions, name_from_src
 
 _IMG_SRC = re.compile(r'<img\b[^>]*?\bsrc="([^"]+)"')
 
