@@ -16,7 +16,7 @@ def test_environment(tmp_path_factory):
     password hasher: the real one is slow on purpose. WhiteNoise looks files up per request
     instead of indexing thousands of them each time a test client starts (about a second a
     test otherwise). The production HTTPS settings stay on except the redirect, because the
-    test client speaks plain HTTP (tests/test_security.py turns it back on).
+    test client speaks plain HTTP (tests/newsroom/test_security.py turns it back on).
     """
     root = tmp_path_factory.mktemp("static")
     with override_settings(

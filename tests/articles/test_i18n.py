@@ -5,17 +5,16 @@ import shutil
 import subprocess
 import sys
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 from django.conf import settings
 from django.utils import timezone
 
+from tests import ROOT
 from tests.factories import make_article, make_superuser
 from tests.htmlcheck import parse, text
 
-ROOT = Path(__file__).resolve().parent.parent
 LOCALE_DIR = ROOT / "articles" / "locale"
 CATALOGS = sorted(LOCALE_DIR.glob("*/LC_MESSAGES/django.po"))
 
@@ -162,7 +161,7 @@ def test_compiled_translations_are_current(po_path):
 @pytest.mark.skipif(not shutil.which("xgettext"), reason="needs GNU gettext's xgettext")
 def test_every_marked_string_is_in_the_catalog(tmp_path):
     """Extracting the strings afresh finds nothing new: every marked string has a translation."""
-    for name in ["articles", "newsroom", "templates"]:
+    for name in ["articles", "demo", "newsroom", "pagecache", "richtext", "templates"]:
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "manage.py", tmp_path)
     result = subprocess.run(

@@ -4,7 +4,6 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -15,10 +14,9 @@ from django.test import Client
 from django.utils import timezone
 
 from newsroom.middleware import SessionIdleTimeoutMiddleware, build_policy
-from tests import observatory
+from tests import ROOT, observatory
 from tests.factories import make_article, make_district, make_superuser
 
-ROOT = Path(__file__).resolve().parent.parent
 HOST = "news.example.gov.cn"
 PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,

@@ -4,12 +4,11 @@ import os
 import subprocess
 import sys
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests import ROOT
 
 
 def settings_in_subprocess(code, **env):

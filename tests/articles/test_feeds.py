@@ -4,9 +4,9 @@ import feedparser
 import pytest
 from django.utils import timezone
 
+from tests.articles.test_search import HIDDEN_STATES
 from tests.factories import make_article, make_district, make_source
 from tests.querycounts import assert_constant_queries
-from tests.test_search import HIDDEN_STATES
 
 pytestmark = pytest.mark.django_db
 

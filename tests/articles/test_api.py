@@ -10,9 +10,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 from openapi_spec_validator import validate as validate_openapi
 
 from articles.api import OPENAPI_SCHEMA
+from tests.articles.test_search import HIDDEN_STATES
 from tests.factories import make_article, make_district, make_source
 from tests.querycounts import assert_constant_queries
-from tests.test_search import HIDDEN_STATES
 
 pytestmark = pytest.mark.django_db
 

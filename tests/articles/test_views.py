@@ -95,7 +95,7 @@ def test_detail_without_source_url_links_the_source_page(client):
 
 @pytest.mark.parametrize(
     "state",
-    # Withdrawn and removed articles answer differently: tests/test_workflow_public.py.
+    # Withdrawn and removed articles answer differently: tests/articles/editorial/test_workflow_public.py.
     [s for s in HIDDEN_STATES if s["status"] not in {"withdrawn", "removed"}],
 )
 def test_unpublished_detail_is_404(client, state):

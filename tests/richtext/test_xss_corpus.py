@@ -10,15 +10,15 @@ no event handler, no javascript:/data:/vbscript: URL, no frame, form, SVG or Mat
 import importlib
 import json
 from collections import Counter
-from pathlib import Path
 
 import html5lib
 import pytest
 
 from richtext.sanitize import sanitize_html
+from tests import DATA, ROOT
 from tests.factories import make_article
 
-CORPUS_DIR = Path(__file__).parent / "data" / "xss"
+CORPUS_DIR = DATA / "xss"
 CORPORA = sorted(path.name for path in CORPUS_DIR.glob("*.json"))
 
 HTML = "http://www.w3.org/1999/xhtml"
@@ -142,7 +142,7 @@ def test_no_payload_runs_on_the_public_story_page(client, corpus):
 
 def test_data_migration_cleaner_is_inert_too():
     """The allow-list copied into the data migration leaves no executable markup either."""
-    migrations = Path(__file__).parent.parent / "articles" / "migrations"
+    migrations = ROOT / "articles" / "migrations"
     module_name = next(migrations.glob("*_richtext_clean_bodies.py")).stem
     clean = importlib.import_module(f"articles.migrations.{module_name}").make_cleaner()
     failures = []

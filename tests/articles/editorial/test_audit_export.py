@@ -13,8 +13,8 @@ from django.utils import timezone
 from articles import editorial
 from articles.editorial import audit
 from articles.models import Article, ArticleEvent, ChangeNote, ShareLink
+from tests.articles.editorial.test_roles import find_migration
 from tests.factories import make_article, make_pending_changes, make_superuser, make_user
-from tests.test_roles import find_migration
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from articles.models import Article
 from articles.pagination import NewsroomPaginator
 from articles.sitemaps import ArticleSitemap
 from articles.templatetags.newsroom import sitemap_urls
+from tests.articles.test_search import HIDDEN_STATES
 from tests.factories import make_article, make_district, make_source
 from tests.querycounts import assert_constant_queries
-from tests.test_search import HIDDEN_STATES
 
 pytestmark = pytest.mark.django_db
 

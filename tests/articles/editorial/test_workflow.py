@@ -562,7 +562,7 @@ def test_mail_goes_after_the_transition_commits_not_inside_its_row_lock(mailoutb
 
 def test_workflow_settings_come_from_the_environment():
     """The two-person rule and SMTP are configured by environment variables."""
-    from tests.test_project import settings_in_subprocess
+    from tests.newsroom.test_project import settings_in_subprocess
 
     code = (
         "print(settings.NEWSROOM_TWO_PERSON_RULE, settings.EMAIL_HOST, settings.EMAIL_PORT, "

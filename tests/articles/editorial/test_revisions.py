@@ -838,7 +838,7 @@ def test_the_backfill_gives_older_articles_a_first_revision():
     """Migration revisions_backfill: revision 1 from the stored content, once; reversible."""
     from django.apps import apps as django_apps
 
-    from tests.test_roles import find_migration
+    from tests.articles.editorial.test_roles import find_migration
 
     migration = find_migration("revisions_backfill")
     article = make_article(title="Stored before revisions", districts=[make_district()])
