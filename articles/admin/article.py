@@ -7,13 +7,15 @@ editorial transitions item by item.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from articles.editorial import WorkflowError, revisions, transitions
+from articles.editorial import WorkflowError, catalogue, revisions, transitions
 from articles.models import Article, EditingPresence
 from articles.times import format_local
 from richtext.renditions import ensure_renditions
@@ -269,6 +271,7 @@ class ArticleAdmin(NewsroomAdmin):
             screen("share/", screens.ShareScreen, "share"),
             screen("share/<int:link_id>/revoke/", screens.RevokeShareScreen, "revoke_share"),
             screen("history.csv", screens.HistoryExportScreen, "export"),
+            screen("presence/", screens.PresenceScreen, "presence"),
             *super().get_urls(),
         ]
 
@@ -283,7 +286,7 @@ class ArticleAdmin(NewsroomAdmin):
                 skipped.append((article, error.message))
             else:
                 done.append(article)
-        label = transitions.TRANSITIONS[name].label
+        label = catalogue.TRANSITIONS[name].label
         if done:
             messages.success(
                 request,
@@ -303,7 +306,22 @@ class ArticleAdmin(NewsroomAdmin):
 
     @admin.action(description=_("Approve selected articles (publish now)"), permissions=["approve"])
     def approve_selected(self, request, queryset):
-        self._bulk(request, queryset, "approve")
+        """Asks first, as Django's "Delete selected" does: they go public at once."""
+        if request.POST.get("confirmed") == "yes":
+            self._bulk(request, queryset, "approve")
+            return None
+        return TemplateResponse(
+            request,
+            "admin/articles/article/approve_selected.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": gettext("Publish these articles now?"),
+                "articles": list(queryset.order_by("pk")),
+                "action": "approve_selected",
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     @admin.action(description=_("Unschedule selected articles"), permissions=["unschedule"])
     def unschedule_selected(self, request, queryset):

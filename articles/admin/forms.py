@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from articles.editorial import revisions, roles
-from articles.editorial.transitions import asks_major
+from articles.editorial.catalogue import asks_major
 from articles.models import AlertBanner, Article, ChangeNote, SlugRedirect
 from articles.times import with_zone
 from richtext.forms import CleanImageField, image_limits_help
@@ -143,8 +143,9 @@ class ArticleAdminForm(forms.ModelForm):
 
 class TransitionForm(forms.Form):
     """
-    What one workflow button posts: the text or time its transition asks for, and the
-    state the page was made from (``token``) so a stale page is refused.
+    What one workflow button posts: what its transition asks for (``Transition.asks``), the
+    confirmation it needs, and the state the page was made from (``token``) so a stale page
+    is refused.
     """
 
     # Required: a button on a page always carries it, so a post without one is not from a
@@ -156,36 +157,51 @@ class TransitionForm(forms.Form):
     def __init__(self, transition, *args, article=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.transition = transition
-        name, label = transition.field, transition.field_label
-        if name == "at":
-            self.fields[name] = forms.DateTimeField(
-                label=with_zone(label),
-                required=False,
-                # step=1: a go-live time may be set to the second, not only the minute.
-                widget=forms.DateTimeInput(
-                    attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S"
-                ),
-            )
-        elif name == "replacement_url":
-            self.fields[name] = forms.CharField(
-                label=label,
-                required=False,
-                max_length=500,
-                widget=forms.TextInput(attrs={"placeholder": "https://… or /articles/…"}),
-            )
-        elif name:
-            self.fields[name] = forms.CharField(
-                label=label,
-                required=transition.field_required,
-                max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 3}),
-            )
-
+        for ask in transition.asks:
+            self.fields[ask.name] = self._field_for(ask)
         self.asks_major = bool(
             article is not None and transition.asks_major and asks_major(article)
         )
         if self.asks_major:
             self._add_major_fields()
+        if transition.confirm:
+            self.fields["confirm"] = forms.BooleanField(
+                label=transition.confirm, required=not transition.confirm_unless
+            )
+
+    @staticmethod
+    def _field_for(ask):
+        if ask.kind == "time":
+            return forms.DateTimeField(
+                label=with_zone(ask.label),
+                required=ask.required,
+                # step=1: a go-live time may be set to the second, not only the minute.
+                widget=forms.DateTimeInput(
+                    attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S"
+                ),
+            )
+        if ask.kind == "url":
+            return forms.CharField(
+                label=ask.label,
+                required=ask.required,
+                max_length=500,
+                widget=forms.TextInput(attrs={"placeholder": "https://… or /articles/…"}),
+            )
+        if ask.kind == "choice":
+            return forms.ChoiceField(
+                label=ask.label,
+                required=ask.required,
+                choices=ask.choices,
+                widget=forms.RadioSelect,
+                help_text=ask.help_text,
+            )
+        return forms.CharField(
+            label=ask.label,
+            required=ask.required,
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=ask.help_text,
+        )
 
     def _add_major_fields(self):
         self.fields["major"] = forms.ChoiceField(
@@ -222,12 +238,18 @@ class TransitionForm(forms.Form):
                 self.add_error("note_kind", _("Choose update, correction or clarification."))
             if not (cleaned.get("note") or "").strip():
                 self.add_error("note", _("A major change needs a note for readers."))
+        unless = self.transition.confirm_unless
+        if unless and not cleaned.get(unless) and not cleaned.get("confirm"):
+            if unless not in self.errors:
+                self.add_error(
+                    "confirm",
+                    _("Tick the box to confirm it goes public at once, or choose a go-live time."),
+                )
         return cleaned
 
     def arguments(self):
-        """Keyword arguments for the Article transition method."""
-        name = self.transition.field
-        arguments = {name: self.cleaned_data[name]} if name else {}
+        """Keyword arguments for the transition's function."""
+        arguments = {ask.name: self.cleaned_data[ask.name] for ask in self.transition.asks}
         if self.asks_major:
             major = self.cleaned_data["major"] == self.MAJOR
             arguments["major"] = major

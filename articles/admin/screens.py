@@ -11,7 +11,7 @@ it says.
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -19,11 +19,22 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext
 from django.views import View
 
-from articles.editorial import WorkflowError, audit, diff, revisions, sharing, transitions
+from articles.editorial import (
+    WorkflowError,
+    audit,
+    catalogue,
+    diff,
+    revisions,
+    sharing,
+    transitions,
+)
 from articles.models import Article, ArticleEvent, EditingPresence, Revision
-from articles.times import zone_label
+from articles.times import format_local, zone_label
 
 from .forms import ShareLinkForm, TransitionForm
+
+# The transitions of a reviewer, whose page shows what changed since changes were requested.
+REVIEWING = {"approve", "request_changes", "publish_urgently"}
 
 
 def change_url(article):
@@ -57,7 +68,7 @@ def change_form_context(model_admin, request, article):
             ),
             "url": reverse("admin:articles_article_workflow", args=[article.pk, transition.name]),
         }
-        for transition in transitions.available(article, request.user)
+        for transition in catalogue.available(article, request.user)
     ]
     events = list(article.events.select_related("actor", "revision"))
     last_request = next(
@@ -78,7 +89,14 @@ def change_form_context(model_admin, request, article):
         "revision_count": article.revisions.count(),
         "revisions_url": reverse("admin:articles_article_revisions", args=[article.pk]),
         "compare_url": reverse("admin:articles_article_compare", args=[article.pk]),
-        "editing_now": list(EditingPresence.others(article, request.user)),
+        # Only on the form itself: read-only pages neither count nor name anyone.
+        "editing_now": (
+            list(EditingPresence.others(article, request.user))
+            if model_admin.has_change_permission(request, article)
+            else []
+        ),
+        "presence_url": reverse("admin:articles_article_presence", args=[article.pk]),
+        "presence_beat": int(EditingPresence.BEAT.total_seconds()),
         "share_links": links,
         "share_form": ShareLinkForm() if may_share(model_admin, request, article) else None,
         "share_url": reverse("admin:articles_article_share", args=[article.pk]),
@@ -134,7 +152,7 @@ class WorkflowScreen(ArticleScreen):
     template_name = "workflow_action.html"
 
     def dispatch(self, request, object_id, action):
-        transition = transitions.TRANSITIONS.get(action)
+        transition = catalogue.TRANSITIONS.get(action)
         article = self.get_article(object_id)
         if transition is None:
             raise Http404
@@ -180,6 +198,16 @@ class WorkflowScreen(ArticleScreen):
             changes = diff.compare(
                 revisions.live_snapshot(article.pk), article.pending_revision.snapshot
             )
+        review = {}
+        found = revisions.since_changes_requested(article)
+        if found and form.transition.name in REVIEWING:
+            # A resubmission: the comment left last time, and what changed since.
+            request, revision = found
+            review = {"last_request": request, "last_request_time": format_local(request.at)}
+            if revision is not None:
+                now = revisions.draft_snapshot(article.pk)
+                review["since_request"] = diff.compare(revision.snapshot, now)
+                review["since_known"] = True
         return self.render(
             article,
             form.transition.label_for(article),
@@ -193,6 +221,8 @@ class WorkflowScreen(ArticleScreen):
             action_url=reverse(
                 "admin:articles_article_workflow", args=[article.pk, form.transition.name]
             ),
+            preview_url=reverse("admin:articles_article_preview", args=[article.pk]),
+            **review,
         )
 
 
@@ -373,6 +403,22 @@ class RevokeShareScreen(ArticleScreen):
         if sharing.revoke_link(link, by=request.user):
             messages.success(request, gettext("The preview link was revoked."))
         return HttpResponseRedirect(change_url(article) + "#share-links")
+
+
+class PresenceScreen(ArticleScreen):
+    """
+    POST from an open change form (static/js/presence.js): "still here" every beat, or "left"
+    when it closes. Only those who may edit the article are counted. Answers 204.
+    """
+
+    def post(self, request, object_id):
+        article = self.get_article(object_id)
+        if self.model_admin.has_change_permission(request, article):
+            if request.POST.get("left"):
+                EditingPresence.left(article, request.user)
+            else:
+                EditingPresence.note(article, request.user)
+        return HttpResponse(status=204)
 
 
 class HistoryExportScreen(ArticleScreen):

@@ -1,9 +1,10 @@
 """
 The editorial package: everything that changes a story's state, and the rules for it.
 
-- ``transitions``: ``submit(article, by=...)``, ``approve``, ``request_changes``,
-  ``publish_urgently``, ``confirm_urgent``, ``unschedule``, ``withdraw``, ``remove``,
-  ``discard_changes``: one function each, checking, recording, then notifying after commit
+- ``transitions``: ``submit(article, by=...)``, ``take_back``, ``approve``,
+  ``request_changes``, ``publish_urgently``, ``confirm_urgent``, ``unschedule``, ``withdraw``,
+  ``remove``, ``restore``, ``discard_changes``: one function each, checking, recording, then
+  notifying after commit; ``catalogue``: what each asks of the person, and which are open
 - ``permissions``: who may take which transition now, and the two-person rule
 - ``roles``: Writers, Editors, Administrators
 - ``revisions``: snapshots, pending drafts of live stories, restoring, optimistic locking
@@ -17,18 +18,19 @@ It builds on ``articles.models`` and sends signals; it knows nothing of the admi
 or caching (``articles/receivers.py`` connects the signals to the page cache).
 """
 
+from .catalogue import TRANSITIONS, available
 from .errors import WorkflowError
 from .transitions import (
-    TRANSITIONS,
     approve,
-    available,
     confirm_urgent,
     discard_changes,
     expecting,
     publish_urgently,
     remove,
     request_changes,
+    restore,
     submit,
+    take_back,
     unschedule,
     withdraw,
 )
@@ -44,7 +46,9 @@ __all__ = [
     "publish_urgently",
     "remove",
     "request_changes",
+    "restore",
     "submit",
+    "take_back",
     "unschedule",
     "withdraw",
 ]

@@ -85,6 +85,18 @@ def check_submit(article, by):
         raise WorkflowError(_("You may submit only your own articles."), WorkflowError.FORBIDDEN)
 
 
+def check_take_back(article, by):
+    """The author takes their story (or its changes) back from review, to edit it again."""
+    _require(by, "submit_article")
+    if article.review_status != Status.IN_REVIEW:
+        raise _wrong_state(article, _("in review"))
+    if article.author_id != by.pk:
+        raise WorkflowError(
+            _("Only its author can take it back; an editor can request changes instead."),
+            WorkflowError.FORBIDDEN,
+        )
+
+
 def check_request_changes(article, by):
     _require(by, "approve_article")
     if article.review_status != Status.IN_REVIEW:
@@ -142,6 +154,13 @@ def check_remove(article, by):
         )
     if not (article.is_published() or article.status == Status.WITHDRAWN):
         raise _wrong_state(article, _("published or withdrawn"))
+
+
+def check_restore(article, by):
+    """An administrator brings a removed story back, withdrawn or as a draft."""
+    _require(by, "restore_article")
+    if article.status != Status.REMOVED:
+        raise _wrong_state(article, _("removed"))
 
 
 def check_discard_changes(article, by):

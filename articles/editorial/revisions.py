@@ -405,3 +405,32 @@ def restore(article, revision, by, version):
             new = record(current, by, snapshot(current), Revision.Kind.RESTORE, revision)
         record_edit_event(current, by, before, new.snapshot, new, note)
     return new
+
+
+# The review loop
+
+
+def since_changes_requested(article):
+    """
+    The newest "Changes requested" entry of the story's current review round (none since it
+    was last approved) and the revision it was about (None when none was kept), or None: a
+    reviewer sees the comment and what changed since.
+    """
+    Action = ArticleEvent.Action
+    request = (
+        article.events.filter(action=Action.CHANGES_REQUESTED)
+        .select_related("actor", "revision")
+        .order_by("-at", "-id")
+        .first()
+    )
+    if request is None:
+        return None
+    approved = article.events.filter(
+        action__in=[Action.APPROVED, Action.PUBLISHED_URGENTLY], id__gt=request.pk
+    )
+    if approved.exists():
+        return None
+    revision = request.revision or (
+        article.revisions.filter(created_at__lte=request.at).order_by("-number").first()
+    )
+    return request, revision

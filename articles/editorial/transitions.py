@@ -18,7 +18,6 @@ changes no date.
 """
 
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -26,24 +25,13 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from articles.models import Article, ArticleEvent, ChangeNote, SlugRedirect
 from articles.times import format_local
 
 from . import history, notifications, revisions, signals
+from .catalogue import TRANSITIONS
 from .errors import WorkflowError
-from .permissions import (
-    check_approve,
-    check_confirm_urgent,
-    check_discard_changes,
-    check_publish_urgently,
-    check_remove,
-    check_request_changes,
-    check_submit,
-    check_unschedule,
-    check_withdraw,
-)
 
 Status = Article.Status
 Pending = Article.PendingStatus
@@ -52,117 +40,6 @@ Action = ArticleEvent.Action
 # A go-live time picked in a minute-precision control may lie a little behind the clock by
 # the time the form arrives; within this margin it means "now".
 PAST_TIME_MARGIN = timedelta(minutes=5)
-
-
-def asks_major(article):
-    """
-    Whether approving the article's pending changes asks "Do readers need to know the
-    content has changed?": only for changes to an article readers have already seen.
-    """
-    return article.has_pending_changes and article.has_been_public()
-
-
-@dataclass(frozen=True)
-class Transition:
-    """How the admin offers a transition: its method, label, and the text it asks for."""
-
-    name: str
-    label: str
-    check: object
-    field: str = ""
-    field_label: str = ""
-    field_required: bool = False
-    danger: bool = False
-    # Asks whether readers need to know of a change to a public article (and its note).
-    asks_major: bool = False
-    # The label when the transition acts on a live article's unpublished changes.
-    changes_label: str = ""
-
-    def label_for(self, article):
-        if self.changes_label and article.has_pending_changes:
-            return self.changes_label
-        return self.label
-
-
-TRANSITIONS = {
-    t.name: t
-    for t in [
-        Transition(
-            "submit",
-            gettext_lazy("Submit for review"),
-            check_submit,
-            changes_label=gettext_lazy("Submit the changes for review"),
-        ),
-        Transition(
-            "approve",
-            gettext_lazy("Approve and publish"),
-            check_approve,
-            field="at",
-            field_label=gettext_lazy("Go-live time (empty: now)"),
-            asks_major=True,
-            changes_label=gettext_lazy("Approve the changes"),
-        ),
-        Transition(
-            "request_changes",
-            gettext_lazy("Request changes"),
-            check_request_changes,
-            field="comment",
-            field_label=gettext_lazy("What needs to change (shown to the author)"),
-            field_required=True,
-        ),
-        Transition(
-            "publish_urgently",
-            gettext_lazy("Publish urgently"),
-            check_publish_urgently,
-            field="reason",
-            field_label=gettext_lazy("Why it cannot wait for review"),
-            field_required=True,
-            danger=True,
-            asks_major=True,
-            changes_label=gettext_lazy("Publish the changes urgently"),
-        ),
-        Transition(
-            "confirm_urgent", gettext_lazy("Confirm urgent publication"), check_confirm_urgent
-        ),
-        Transition("unschedule", gettext_lazy("Unschedule"), check_unschedule),
-        Transition(
-            "withdraw",
-            gettext_lazy("Withdraw"),
-            check_withdraw,
-            field="explanation",
-            field_label=gettext_lazy("Public explanation"),
-            field_required=True,
-            danger=True,
-        ),
-        Transition(
-            "remove",
-            gettext_lazy("Remove"),
-            check_remove,
-            field="replacement_url",
-            field_label=gettext_lazy("Replacement URL (empty: the address answers 410 Gone)"),
-            danger=True,
-        ),
-        Transition(
-            "discard_changes",
-            gettext_lazy("Discard the unpublished changes"),
-            check_discard_changes,
-            danger=True,
-        ),
-    ]
-}
-
-
-def allowed(article, by, name):
-    try:
-        TRANSITIONS[name].check(article, by)
-    except WorkflowError:
-        return False
-    return True
-
-
-def available(article, by):
-    """The transitions ``by`` may take on ``article`` now."""
-    return [t for t in TRANSITIONS.values() if allowed(article, by, t.name)]
 
 
 @contextmanager
@@ -248,6 +125,8 @@ ACTIONS = {
     "unschedule": Action.UNSCHEDULED,
     "withdraw": Action.WITHDRAWN,
     "remove": Action.REMOVED,
+    "restore": Action.RESTORED,
+    "take_back": Action.TAKEN_BACK,
     "discard_changes": Action.CHANGES_DISCARDED,
 }
 
@@ -285,6 +164,8 @@ def request_changes(article, *, by, comment):
         if current.has_pending_changes:
             current.pending_status = Pending.DRAFT
             return ["pending_status"]
+        # What was reviewed is kept, so the next review shows what changed since.
+        revisions.ensure_baseline(current, revisions.snapshot(current))
         current.status = Status.DRAFT
         return ["status"]
 
@@ -553,26 +434,75 @@ def clean_replacement_url(value, article):
     return value
 
 
-def remove(article, *, by, replacement_url="", comment=""):
+def remove(article, *, by, reason, replacement_url=""):
+    """
+    Published or withdrawn -> removed: its address answers 410 Gone, or redirects to
+    ``replacement_url``. ``reason`` goes on its history; an administrator can bring it back
+    (``restore``).
+    """
     note = ""
 
     def change(current):
         nonlocal note
+        why = _required_text(reason, _("Say why it is removed: the reason goes on its history."))
         url = clean_replacement_url(replacement_url, current)
         current.status = Status.REMOVED
         current.replacement_url = url
         current.urgent_unconfirmed = False
-        parts = [(comment or "").strip()]
-        parts.append(
+        where = (
             _("Its address redirects to %(url)s.") % {"url": url}
             if url
             else _("Its address answers 410 Gone.")
         )
-        note = " ".join(part for part in parts if part)
+        note = f"{why} {where}"
         revisions.unschedule_notes(current)
         return ["status", "replacement_url", "urgent_unconfirmed", *_clear_pending(current)]
 
     return _run(article, by, "remove", change, comment=lambda: note)
+
+
+def restore(article, *, by, to, reason, explanation=""):
+    """
+    Removed -> withdrawn (its page comes back under the public ``explanation``, or the one it
+    had) or draft (back to the newsroom); ``reason`` goes on its history.
+    """
+    why = ""
+
+    def change(current):
+        nonlocal why
+        why = _required_text(
+            reason, _("Say why it is brought back: the reason goes on its history.")
+        )
+        current.replacement_url = ""
+        if to == Status.WITHDRAWN:
+            current.withdrawal_explanation = _required_text(
+                explanation or current.withdrawal_explanation,
+                _("Write the public explanation: readers see it above the story."),
+            )
+            current.withdrawn_at = current.withdrawn_at or timezone.now()
+            current.status = Status.WITHDRAWN
+        elif to == Status.DRAFT:
+            current.status = Status.DRAFT
+        else:
+            raise WorkflowError(
+                _("Choose whether it comes back withdrawn or as a draft."), WorkflowError.INVALID
+            )
+        return ["status", "replacement_url", "withdrawn_at", "withdrawal_explanation"]
+
+    return _run(article, by, "restore", change, comment=lambda: why)
+
+
+def take_back(article, *, by):
+    """In review -> draft, by its author, to edit it again before anyone reviews it."""
+
+    def change(current):
+        if current.has_pending_changes:
+            current.pending_status = Pending.DRAFT
+            return ["pending_status"]
+        current.status = Status.DRAFT
+        return ["status"]
+
+    return _run(article, by, "take_back", change)
 
 
 def discard_changes(article, *, by):

@@ -246,6 +246,7 @@ class Article(models.Model):
             ("unschedule_article", _("Can unschedule a scheduled article")),
             ("withdraw_article", _("Can withdraw a published article")),
             ("remove_article", _("Can remove a published or withdrawn article")),
+            ("restore_article", _("Can bring back a removed article")),
         ]
         constraints = [
             models.CheckConstraint(

@@ -42,6 +42,8 @@ class ArticleEvent(models.Model):
         CHANGES_LIVE = "changes_live", _("Scheduled changes went live")
         SHARE_LINK_CREATED = "share_link_created", _("Preview link created")
         SHARE_LINK_REVOKED = "share_link_revoked", _("Preview link revoked")
+        TAKEN_BACK = "taken_back", _("Taken back from review")
+        RESTORED = "restored", _("Brought back after removal")
 
     article = models.ForeignKey(
         Article, verbose_name=_("article"), related_name="events", on_delete=models.PROTECT

@@ -130,11 +130,14 @@ class ShareLinkOpen(models.Model):
 
 class EditingPresence(models.Model):
     """
-    Who opened an article's change form, and when last: the form names the others seen in
-    the last few minutes. One row per person and article, updated in place.
+    Who has an article's change form open: the form notes the person when it opens and every
+    ``BEAT`` while it stays open (static/js/presence.js), and forgets them when it closes, so
+    the form names only those seen within ``WINDOW``. One row per person and article, updated
+    in place.
     """
 
-    WINDOW = timedelta(minutes=5)
+    BEAT = timedelta(seconds=45)
+    WINDOW = timedelta(minutes=2)
 
     article = models.ForeignKey(
         Article, verbose_name=_("article"), related_name="+", on_delete=models.CASCADE
@@ -166,8 +169,13 @@ class EditingPresence(models.Model):
         )
 
     @classmethod
+    def left(cls, article, user):
+        """``user`` closed the form."""
+        cls.objects.filter(article=article, user=user).delete()
+
+    @classmethod
     def others(cls, article, user):
-        """The other people who opened the form within ``WINDOW``, most recent first."""
+        """The other people whose form was open within ``WINDOW``, most recent first."""
         return (
             cls.objects.filter(article=article, seen_at__gte=timezone.now() - cls.WINDOW)
             .exclude(user=user)

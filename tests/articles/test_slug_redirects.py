@@ -106,7 +106,7 @@ def test_an_old_address_of_a_withdrawn_article_still_redirects(client, editor):
 def test_an_old_address_of_a_removed_article_is_gone_too(client, editor):
     article = make_article(slug="before")
     change_slug(article, "after", editor)
-    editorial.remove(Article.objects.get(pk=article.pk), by=editor)
+    editorial.remove(Article.objects.get(pk=article.pk), by=editor, reason="Published in error")
     assert client.get("/articles/before/").status_code == 410
     assert client.get("/articles/after/").status_code == 410
 

@@ -69,6 +69,7 @@ def test_a_writer_corrects_a_live_story_and_another_editor_approves_a_major_chan
     desk.check("input[name=approve-major][value=major]")
     desk.select_option("select[name=approve-note_kind]", "correction")
     desk.fill("textarea[name=approve-note]", "The hotline number was wrong.")
+    desk.check("input[name=approve-confirm]")  # no go-live time: it goes public at once
     with desk.expect_navigation():
         desk.click("button.default")
     assert "It is now Published." in desk.locator(".messagelist").inner_text()

@@ -119,7 +119,7 @@ def test_removing_takes_the_article_off_cached_pages(client, editor):
     one = make_article(title="First gone")
     make_article(title="Second gone")
     assert "First gone" in client.get("/").content.decode()
-    editorial.remove(one, by=editor)
+    editorial.remove(one, by=editor, reason="Published in error")
     content = client.get("/").content.decode()
     assert "First gone" not in content and "Second gone" in content
     assert client.get(one.get_absolute_url()).status_code == 410

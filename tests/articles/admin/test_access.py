@@ -93,6 +93,7 @@ OK = Answer(200, "ok")  # shown; nothing changes
 DONE = Answer(302, "done", changes=True)  # done, then redirected
 MADE = Answer(200, "made", changes=True)  # done, answered with a page or JSON
 BOUNCED = Answer(302, "bounced")  # redirected elsewhere, nothing done
+HEARD = Answer(204, "heard")  # noted (an open form's beat), nothing stored changes
 LOGIN = Answer(302, "login", login=True)
 DENIED = Answer(403, "denied")
 NOT_FOUND = Answer(404, "not-found")
@@ -188,7 +189,8 @@ def transition(name, **fields):
         values = {"token": article.workflow_token(), "comment": "Name the source.",
                   "reason": "The road closes within the hour.",
                   "explanation": "Superseded by the announcement of 3 May.", "at": "",
-                  "replacement_url": "", **fields}  # fmt: skip
+                  "replacement_url": "", "to": "withdrawn", "confirm": "on",
+                  **fields}  # fmt: skip
         return {f"{name}-{key}": value for key, value in values.items()}
 
     return data
@@ -199,7 +201,12 @@ def on(article_name, build):
 
 
 def bulk(action, *names):
-    return lambda n: {"action": action, "_selected_action": [n[name].pk for name in names]}
+    # "confirmed": the answer to the page that asks before articles go public at once.
+    return lambda n: {
+        "action": action,
+        "_selected_action": [n[name].pk for name in names],
+        "confirmed": "yes",
+    }
 
 
 def user_form(user, **changes):
@@ -325,6 +332,13 @@ ENDPOINTS = [
     workflow("discard_changes", "live", writer=DONE),
     workflow("delete", "draft", label="unknown action", writer=NOT_FOUND, desk=NOT_FOUND),
     # Revisions: the list, diffs, restoring one.
+    # An open change form's beat: counted for whoever may edit (a trace, not content).
+    endpoint("presence beat", "POST", "admin:articles_article_presence", ("{draft}",),
+             staff_without_permissions=NOT_FOUND, writer=HEARD, other_writer=NOT_FOUND,
+             desk=HEARD),
+    # Refused before the article is looked up: the same 405 for any id, so it reveals none.
+    endpoint("presence beat, by GET", "GET", "admin:articles_article_presence", ("{draft}",),
+             staff_without_permissions=NOT_ALLOWED, writers=NOT_ALLOWED, desk=NOT_ALLOWED),
     endpoint("revisions", "GET", "admin:articles_article_revisions", ("{draft}",),
              staff_without_permissions=NOT_FOUND, writer=OK, other_writer=NOT_FOUND, desk=OK),
     endpoint("diff of two revisions", "GET", "admin:articles_article_compare", ("{draft}",),

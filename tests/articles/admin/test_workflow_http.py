@@ -27,6 +27,7 @@ REVIEWERS = {"editor", "administrator", "superuser"}
 # transition: (source states, actors allowed, resulting status)
 RULES = {
     "submit": ({"draft"}, {"writer_author"} | EDITORS, Status.IN_REVIEW),
+    "take_back": ({"in_review"}, {"writer_author", "editor_author"}, Status.DRAFT),
     "request_changes": ({"in_review"}, EDITORS, Status.DRAFT),
     "approve": ({"in_review"}, REVIEWERS, Status.PUBLISHED),
     "publish_urgently": ({"draft", "in_review"}, EDITORS, Status.PUBLISHED),
@@ -34,6 +35,7 @@ RULES = {
     "unschedule": ({"scheduled"}, EDITORS, Status.DRAFT),
     "withdraw": ({"published", "urgent"}, EDITORS, Status.WITHDRAWN),
     "remove": ({"published", "urgent", "withdrawn"}, EDITORS, Status.REMOVED),
+    "restore": ({"removed"}, {"administrator", "superuser"}, Status.WITHDRAWN),
 }
 ACTIONS = {
     "submit": Action.SUBMITTED,
@@ -44,6 +46,8 @@ ACTIONS = {
     "unschedule": Action.UNSCHEDULED,
     "withdraw": Action.WITHDRAWN,
     "remove": Action.REMOVED,
+    "take_back": Action.TAKEN_BACK,
+    "restore": Action.RESTORED,
 }
 
 
@@ -104,6 +108,9 @@ def transition_data(name, article, **overrides):
         f"{name}-explanation": "Superseded by the announcement of 3 May.",
         f"{name}-at": "",
         f"{name}-replacement_url": "",
+        f"{name}-to": "withdrawn",
+        # The box that confirms what cannot be taken back, or a publication at once.
+        f"{name}-confirm": "on",
     }
     data.update(overrides)
     return data
@@ -209,9 +216,11 @@ def test_approve_at_a_time_entered_in_newsroom_time(client):
     """The go-live time field is in Asia/Shanghai and says so."""
     article = make_article(status=Status.IN_REVIEW)
     client.force_login(make_user(role="editor"))
-    page = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    page = client.get(f"/admin/articles/article/{article.pk}/workflow/approve/").content.decode()
     assert "Go-live time (empty: now) (Asia/Shanghai, UTC+8)" in page
-    response = post_transition(client, article, "approve", **{"approve-at": "2099-05-01T09:30"})
+    response = post_transition(
+        client, article, "approve", **{"approve-at": "2099-05-01T09:30", "approve-confirm": ""}
+    )
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.is_scheduled()
@@ -310,11 +319,13 @@ def test_bulk_approve_goes_item_by_item_and_reports_skips(client):
     own = make_article(title="Own one", author=editor, status=Status.IN_REVIEW)
     draft = make_article(title="Draft one", status=Status.DRAFT)
     client.force_login(editor)
-    response = client.post(
-        "/admin/articles/article/",
-        {"action": "approve_selected", "_selected_action": [ok.pk, own.pk, draft.pk]},
-        follow=True,
-    )
+    chosen = {"action": "approve_selected", "_selected_action": [ok.pk, own.pk, draft.pk]}
+    asked = client.post("/admin/articles/article/", chosen)
+    # First a page that says they go public at once; nothing is approved yet.
+    assert asked.status_code == 200
+    assert "Publish these articles now?" in asked.content.decode()
+    assert Article.objects.get(pk=ok.pk).status == Status.IN_REVIEW
+    response = client.post("/admin/articles/article/", {**chosen, "confirmed": "yes"}, follow=True)
     content = response.content.decode()
     assert Article.objects.get(pk=ok.pk).is_published()
     assert Article.objects.get(pk=own.pk).status == Status.IN_REVIEW
@@ -564,3 +575,127 @@ def test_forged_posts_without_a_token_are_refused_all_the_same(
     response = post_transition(client, article, transition, **{f"{transition}-token": ""})
     assert response.status_code in {400, 403}
     assert snapshot(article) == before and mailoutbox == []
+
+
+@pytest.mark.parametrize(
+    "name, state, missing",
+    [
+        ("approve", "in_review", {"approve-confirm": ""}),
+        ("publish_urgently", "draft", {"publish_urgently-confirm": ""}),
+        ("remove", "published", {"remove-confirm": ""}),
+        ("remove", "published", {"remove-reason": "  "}),
+        ("restore", "removed", {"restore-reason": ""}),
+    ],
+)
+def test_what_goes_public_at_once_or_cannot_be_undone_is_confirmed(
+    client, mailoutbox, name, state, missing
+):
+    """Without the box ticked (or a reason where one is needed) nothing happens."""
+    article = make_article(**state_fields(state))
+    client.force_login(make_superuser())
+    before = snapshot(article)
+    response = post_transition(client, article, name, **missing)
+    assert response.status_code == 400
+    assert 'class="errorlist' in response.content.decode()
+    assert snapshot(article) == before and mailoutbox == []
+
+
+def test_remove_is_a_page_that_says_what_will_happen(client):
+    article = make_article(title="Ferry timetable")
+    client.force_login(make_user(role="editor"))
+    panel = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    url = f"/admin/articles/article/{article.pk}/workflow/remove/"
+    # The panel offers a way to the page, not a one-click form that removes.
+    assert re.search(rf'<form method="get" action="{url}"', panel)
+    assert not re.search(rf'<form method="post" action="{url}"', panel)
+    page = client.get(url).content.decode()
+    assert "only an administrator can bring it back" in page
+    assert "Why it is removed" in page and 'name="remove-confirm"' in page
+
+
+def test_a_removed_story_is_brought_back_by_an_administrator_with_a_reason(client):
+    article = make_article(title="Harbour works")
+    editorial.withdraw(article, by=make_user(role="editor"), explanation="Dates were wrong.")
+    editorial.remove(
+        Article.objects.get(pk=article.pk), by=make_user(role="editor"), reason="Legal"
+    )
+    assert client.get(article.get_absolute_url()).status_code == 410
+    editor = make_user(role="editor")
+    client.force_login(editor)
+    assert "restore" not in offered(client, article)
+    administrator = make_user(role="administrator")
+    client.force_login(administrator)
+    page = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert "Legal" in page  # the reason for removing it, in the history
+    article.refresh_from_db()
+    response = post_transition(
+        client,
+        article,
+        "restore",
+        **{"restore-reason": "Cleared by the legal office.", "restore-explanation": ""},
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == Status.WITHDRAWN
+    assert article.withdrawal_explanation == "Dates were wrong."
+    event = ArticleEvent.objects.filter(article=article).last()
+    assert (event.action, event.actor, event.comment) == (
+        Action.RESTORED,
+        administrator,
+        "Cleared by the legal office.",
+    )
+    client.logout()
+    public = client.get(article.get_absolute_url())
+    assert public.status_code == 200 and "Dates were wrong." in public.content.decode()
+
+
+def test_a_writer_takes_a_submitted_story_back(client):
+    writer = make_user(role="writer")
+    article = make_article(author=writer, status=Status.IN_REVIEW)
+    client.force_login(writer)
+    assert offered(client, article) == {"take_back"}
+    assert post_transition(client, article, "take_back").status_code == 302
+    article.refresh_from_db()
+    assert article.status == Status.DRAFT and article.is_editable_by(writer)
+    assert ArticleEvent.objects.filter(article=article).last().action == Action.TAKEN_BACK
+
+
+def test_the_review_page_shows_the_comment_left_and_what_changed_since(client):
+    writer, editor = make_user(role="writer"), make_user(role="editor")
+    client.force_login(writer)
+    response = client.post(
+        "/admin/articles/article/add/",
+        {
+            "title": "Night market opens",
+            "slug": "",
+            "summary": "From Friday.",
+            "body": "<p>Stalls open at 6 pm.</p>",
+            "language": "en",
+            "source": make_source().pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get(title="Night market opens")
+    editorial.submit(article, by=writer)
+    editorial.request_changes(
+        Article.objects.get(pk=article.pk), by=editor, comment="Say where the market is."
+    )
+    article = Article.objects.get(pk=article.pk)
+    response = client.post(
+        f"/admin/articles/article/{article.pk}/change/",
+        {
+            "title": "Night market opens",
+            "slug": article.slug,
+            "summary": "From Friday.",
+            "body": "<p>Stalls open at 6 pm on Binhai Road.</p>",
+            "language": "en",
+            "source": article.source_id,
+            "version": article.version,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    editorial.submit(Article.objects.get(pk=article.pk), by=writer)
+    client.force_login(make_user(role="editor"))
+    page = client.get(f"/admin/articles/article/{article.pk}/workflow/approve/").content.decode()
+    assert "asked for changes on" in page and "Say where the market is." in page
+    assert re.search(r"<ins>[^<]*Binhai Road[^<]*</ins>", page)

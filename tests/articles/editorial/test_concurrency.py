@@ -166,7 +166,7 @@ def test_a_workflow_button_from_before_an_edit_is_refused(two_editors, mailoutbo
     before = snapshot(article)
     response = two.post(
         f"/admin/articles/article/{article.pk}/workflow/approve/",
-        {"approve-token": str(version), "approve-at": ""},
+        {"approve-token": str(version), "approve-at": "", "approve-confirm": "on"},
     )
     assert response.status_code == 400
     page = response.content.decode()
@@ -184,7 +184,12 @@ def test_a_stale_approval_of_changes_is_refused_after_more_edits(two_editors):
     make_pending_changes(article, first, status=Article.PendingStatus.IN_REVIEW, title="Redone")
     response = two.post(
         f"/admin/articles/article/{article.pk}/workflow/approve/",
-        {"approve-token": token, "approve-at": "", "approve-major": "minor"},
+        {
+            "approve-token": token,
+            "approve-at": "",
+            "approve-confirm": "on",
+            "approve-major": "minor",
+        },
     )
     assert (
         response.status_code == 400 and "changed after you opened it" in response.content.decode()
@@ -198,15 +203,43 @@ def test_the_form_names_who_else_opened_it_recently(two_editors):
     article = make_article(status=Status.DRAFT)
     one.get(change_url(article))
     page = two.get(change_url(article)).content.decode()
-    assert "Also editing this article:" in page and "Li Wei (opened 0\xa0minutes ago)" in page
+    assert "Also editing this article:" in page and "Li Wei (active 0\xa0minutes ago)" in page
     assert "Also editing this article:" in one.get(change_url(article)).content.decode()
-    # Opened more than five minutes ago: no longer named.
+    # Not heard from for more than two minutes: no longer named.
     EditingPresence.objects.filter(user=first).update(seen_at=timezone.now() - timedelta(minutes=6))
     assert "Also editing" not in two.get(change_url(article)).content.decode()
     # One row per person and article, however often they open it.
     one.get(change_url(article))
     one.get(change_url(article))
     assert EditingPresence.objects.filter(article=article).count() == 2
+
+
+@pytest.mark.django_db
+def test_an_open_form_says_it_is_still_open_and_when_it_closes(two_editors):
+    first, second, one, two = two_editors
+    article = make_article(status=Status.DRAFT)
+    url = f"/admin/articles/article/{article.pk}/presence/"
+    one.get(change_url(article))
+    EditingPresence.objects.update(seen_at=timezone.now() - timedelta(minutes=3))
+    assert "Also editing" not in two.get(change_url(article)).content.decode()
+    assert one.post(url).status_code == 204  # the form's beat
+    assert "Li Wei (active 0\xa0minutes ago)" in two.get(change_url(article)).content.decode()
+    assert one.post(url, {"left": "1"}).status_code == 204  # the form closed
+    assert "Also editing" not in two.get(change_url(article)).content.decode()
+    assert one.get(url).status_code == 405
+
+
+@pytest.mark.django_db
+def test_a_read_only_page_names_nobody_and_counts_nobody(client, two_editors):
+    first, second, one, two = two_editors
+    writer = make_user(role="writer")
+    article = make_article(author=writer, status=Status.IN_REVIEW)
+    one.get(change_url(article))  # an editor has the form open
+    client.force_login(writer)
+    page = client.get(change_url(article)).content.decode()
+    assert "Also editing" not in page and "data-presence-url" not in page
+    assert client.post(f"/admin/articles/article/{article.pk}/presence/").status_code == 204
+    assert list(EditingPresence.objects.values_list("user", flat=True)) == [first.pk]
 
 
 @pytest.mark.django_db
@@ -360,7 +393,7 @@ def test_a_workflow_post_racing_another_process_is_refused():
     client.force_login(editor)
     response = client.post(
         f"/admin/articles/article/{article.pk}/workflow/approve/",
-        {"approve-token": token, "approve-at": ""},
+        {"approve-token": token, "approve-at": "", "approve-confirm": "on"},
     )
     assert response.status_code == 400
     assert Article.objects.get(pk=article.pk).status == Status.IN_REVIEW

@@ -72,7 +72,8 @@ def form_data(article, **overrides):
 
 def post_transition(client, article, name, **fields):
     article = Article.objects.get(pk=article.pk)
-    data = {f"{name}-token": article.workflow_token()}
+    # "confirm": the box ticked for what goes public at once or cannot be taken back.
+    data = {f"{name}-token": article.workflow_token(), f"{name}-confirm": "on"}
     data.update({f"{name}-{key}": value for key, value in fields.items()})
     return client.post(f"/admin/articles/article/{article.pk}/workflow/{name}/", data)
 
@@ -391,7 +392,7 @@ def test_bulk_approve_skips_a_public_change_that_needs_the_answer(client, newsro
     client.force_login(newsroom["editor"])
     response = client.post(
         "/admin/articles/article/",
-        {"action": "approve_selected", "_selected_action": [article.pk]},
+        {"action": "approve_selected", "_selected_action": [article.pk], "confirmed": "yes"},
         follow=True,
     )
     assert "Say whether readers need to know" in response.content.decode()
@@ -525,7 +526,7 @@ def test_changes_to_a_scheduled_article_apply_at_once_and_keep_its_time(client, 
         article, newsroom["writer"], status=Pending.IN_REVIEW, title="Fair opens Friday"
     )
     client.force_login(newsroom["editor"])
-    page = client.get(change_url(article)).content.decode()
+    page = client.get(f"/admin/articles/article/{article.pk}/workflow/approve/").content.decode()
     local = timezone.localtime(at).strftime("%Y-%m-%dT%H:%M:%S")
     assert f'value="{local}"' in page
     response = post_transition(client, article, "approve", at=local)
@@ -873,7 +874,8 @@ def test_a_workflow_post_without_its_token_is_refused(client, newsroom, mailoutb
     before = Article.objects.filter(pk=article.pk).values().get()
     client.force_login(newsroom["editor"])
     response = client.post(
-        f"/admin/articles/article/{article.pk}/workflow/approve/", {"approve-at": ""}
+        f"/admin/articles/article/{article.pk}/workflow/approve/",
+        {"approve-at": "", "approve-confirm": "on"},
     )
     assert response.status_code == 400
     assert Article.objects.filter(pk=article.pk).values().get() == before and mailoutbox == []

@@ -40,8 +40,10 @@ EXPECTED_PERMISSIONS = {
 EXPECTED_PERMISSIONS["Administrators"] = EXPECTED_PERMISSIONS["Editors"] | {
     "auth.add_user", "auth.change_user", "auth.delete_user", "auth.view_user",
     "articles.add_sitesettings", "articles.change_sitesettings", "articles.view_sitesettings",
-    # Granted by its own migration (revisions_audit_permission), after the roles shipped.
+    # Granted by their own migrations (revisions_audit_permission, editorial_restore_permission),
+    # after the roles shipped.
     "articles.export_audit",
+    "articles.restore_article",
 }  # fmt: skip
 
 
@@ -70,6 +72,7 @@ def create_all_roles():
     """What migrating a new database does: the roles, then the permissions granted since."""
     roles_migration().create_roles(django_apps, None)
     find_migration("revisions_audit_permission").grant(django_apps, None)
+    find_migration("editorial_restore_permission").grant(django_apps, None)
 
 
 def test_groups_have_exactly_their_permissions():

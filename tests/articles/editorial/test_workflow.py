@@ -238,7 +238,7 @@ def test_writers_cannot_approve_or_take_any_editor_transition(people, mailoutbox
         (in_review(writer), lambda a: editorial.request_changes(a, by=writer, comment="x")),
         (make_article(author=writer, status=Status.DRAFT), lambda a: editorial.publish_urgently(a, by=writer, reason="x")),
         (make_article(author=writer), lambda a: editorial.withdraw(a, by=writer, explanation="x")),
-        (make_article(author=writer), lambda a: editorial.remove(a, by=writer)),
+        (make_article(author=writer), lambda a: editorial.remove(a, by=writer, reason="Published in error")),
         (
             make_article(author=writer, published_at=timezone.now() + timedelta(days=1)),
             lambda a: editorial.unschedule(a, by=writer),
@@ -336,21 +336,98 @@ def test_withdraw_and_remove_refuse_a_scheduled_article(people, mailoutbox):
     article = make_article(author=people["writer"], published_at=timezone.now() + timedelta(days=1))
     for call in (
         lambda: editorial.withdraw(article, by=people["editor"], explanation="x"),
-        lambda: editorial.remove(article, by=people["editor"]),
+        lambda: editorial.remove(article, by=people["editor"], reason="Published in error"),
     ):
         error = assert_refused(article, call, "state", mailoutbox)
         assert "unschedule" in error.message
 
 
+def test_remove_needs_a_reason(people, mailoutbox):
+    article = make_article(author=people["writer"])
+    for blank in ("", "   "):
+        assert_refused(
+            article,
+            lambda blank=blank: editorial.remove(article, by=people["editor"], reason=blank),
+            "invalid",
+            mailoutbox,
+        )
+
+
+def test_an_administrator_brings_a_removed_story_back(people, mailoutbox):
+    administrator = make_user(role="administrator")
+    article = make_article(author=people["writer"])
+    editorial.remove(article, by=people["editor"], reason="Named a private person.")
+    for by in (people["editor"], people["writer"]):
+        assert_refused(
+            Article.objects.get(pk=article.pk),
+            lambda by=by: editorial.restore(
+                Article.objects.get(pk=article.pk), by=by, to=Status.DRAFT, reason="Fixed."
+            ),
+            "forbidden",
+            mailoutbox,
+        )
+    for to, reason in ((Status.DRAFT, ""), ("published", "Fixed.")):
+        assert_refused(
+            Article.objects.get(pk=article.pk),
+            lambda to=to, reason=reason: editorial.restore(
+                Article.objects.get(pk=article.pk), by=administrator, to=to, reason=reason
+            ),
+            "invalid",
+            mailoutbox,
+        )
+    # Brought back withdrawn, it needs a public explanation (it had none).
+    assert_refused(
+        Article.objects.get(pk=article.pk),
+        lambda: editorial.restore(
+            Article.objects.get(pk=article.pk), by=administrator, to=Status.WITHDRAWN, reason="x"
+        ),
+        "invalid",
+        mailoutbox,
+    )
+    event = editorial.restore(
+        Article.objects.get(pk=article.pk),
+        by=administrator,
+        to=Status.DRAFT,
+        reason="The name was taken out.",
+    )
+    article.refresh_from_db()
+    assert (article.status, article.replacement_url) == (Status.DRAFT, "")
+    assert (event.action, event.comment) == (Action.RESTORED, "The name was taken out.")
+    assert article.is_editable_by(people["writer"])
+    assert_refused(
+        article,
+        lambda: editorial.restore(article, by=administrator, to=Status.DRAFT, reason="again"),
+        "state",
+        mailoutbox,
+    )
+
+
+def test_the_author_takes_a_story_or_its_changes_back_from_review(people, mailoutbox):
+    writer = people["writer"]
+    article = in_review(writer)
+    for by in (people["editor"], make_user(role="writer")):
+        assert_refused(
+            article, lambda by=by: editorial.take_back(article, by=by), "forbidden", mailoutbox
+        )
+    event = editorial.take_back(article, by=writer)
+    assert (event.action, event.from_status, event.to_status) == (
+        Action.TAKEN_BACK,
+        Status.IN_REVIEW,
+        Status.DRAFT,
+    )
+    assert Article.objects.get(pk=article.pk).status == Status.DRAFT
+    assert_refused(article, lambda: editorial.take_back(article, by=writer), "state", mailoutbox)
+
+
 def test_remove_from_published_or_withdrawn(people):
     published = make_article(author=people["writer"])
     withdrawn = make_article(author=people["writer"], status=Status.WITHDRAWN)
-    event = editorial.remove(published, by=people["editor"])
+    event = editorial.remove(published, by=people["editor"], reason="Published in error")
     editorial.remove(
         withdrawn,
         by=people["editor"],
         replacement_url="https://example.gov.cn/new",
-        comment="Wrong figures.",
+        reason="Wrong figures.",
     )
     assert Article.objects.get(pk=published.pk).status == Status.REMOVED
     assert "410" in event.comment
@@ -369,7 +446,9 @@ def test_remove_refuses_a_bad_replacement_url(people, mailoutbox, url):
     article = make_article(author=people["writer"])
     assert_refused(
         article,
-        lambda: editorial.remove(article, by=people["editor"], replacement_url=url),
+        lambda: editorial.remove(
+            article, by=people["editor"], reason="Published in error", replacement_url=url
+        ),
         "invalid",
         mailoutbox,
     )
@@ -380,7 +459,10 @@ def test_remove_refuses_the_articles_own_address(people, mailoutbox):
     assert_refused(
         article,
         lambda: editorial.remove(
-            article, by=people["editor"], replacement_url=article.get_absolute_url()
+            article,
+            by=people["editor"],
+            reason="Published in error",
+            replacement_url=article.get_absolute_url(),
         ),
         "invalid",
         mailoutbox,
@@ -389,7 +471,12 @@ def test_remove_refuses_the_articles_own_address(people, mailoutbox):
 
 def test_remove_accepts_a_path_on_this_site(people):
     article = make_article(author=people["writer"])
-    editorial.remove(article, by=people["editor"], replacement_url="/articles/corrected-story/")
+    editorial.remove(
+        article,
+        by=people["editor"],
+        reason="Published in error",
+        replacement_url="/articles/corrected-story/",
+    )
     assert Article.objects.get(pk=article.pk).replacement_url == "/articles/corrected-story/"
 
 
@@ -456,7 +543,7 @@ def test_available_transitions_follow_the_role(people):
     assert [t.name for t in editorial.available(draft, writer)] == ["submit"]
     assert [t.name for t in editorial.available(draft, editor)] == ["submit", "publish_urgently"]
     review = in_review(writer)
-    assert editorial.available(review, writer) == []
+    assert [t.name for t in editorial.available(review, writer)] == ["take_back"]
     assert [t.name for t in editorial.available(review, editor)] == [
         "approve", "request_changes", "publish_urgently"
     ]  # fmt: skip

@@ -122,7 +122,7 @@ def test_a_removed_article_with_a_replacement_redirects_permanently(client):
 
 def test_removal_through_the_workflow_answers_410(client):
     article = make_article(author=make_user(role="writer"))
-    editorial.remove(article, by=make_user(role="editor"))
+    editorial.remove(article, by=make_user(role="editor"), reason="Published in error")
     assert client.get(article.get_absolute_url()).status_code == 410
 
 
