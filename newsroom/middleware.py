@@ -15,7 +15,9 @@ import time
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.middleware import locale
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from articles import api
@@ -156,3 +158,18 @@ class DatabaseUnavailableMiddleware:
             str(exception).strip().splitlines()[0] if str(exception).strip() else exception,
         )
         return unavailable_response(request)
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """
+    Django's LocaleMiddleware, which takes the language from the language cookie (the
+    switcher's) or Accept-Language and says ``Vary: Accept-Language``; this one also says
+    ``Vary: Cookie``, on every response, since any of them (a page, a feed's title, the API's
+    error messages) may be in the cookie's language. Shared caches then keep one copy a
+    language, and browsers do not reuse an English page after a switch to Chinese.
+    """
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        patch_vary_headers(response, ("Cookie",))
+        return response

@@ -107,8 +107,9 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "newsroom.middleware.SessionIdleTimeoutMiddleware",
-    # Language from the language cookie (set by the switcher), else Accept-Language.
-    "django.middleware.locale.LocaleMiddleware",
+    # Language from the language cookie (set by the switcher), else Accept-Language; every
+    # response says it varies with both.
+    "newsroom.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -7,7 +7,11 @@ cookie and do not ask to stay private. Staff always get a fresh page marked priv
 page is keyed by the content generation and ends at the next timed change
 (``pagecache.generation``), so it is exactly as fresh as a page rendered now.
 
-Cached responses carry a strong ``ETag`` (a hash of the bytes) and ``Last-Modified``; a
+Shared pages are compressed (gzip) for clients that accept it: once, when the page is stored,
+so a cache hit costs no compression. Only shareable responses are compressed, and they carry no
+CSRF token, session or anything else secret, so compression cannot leak one (BREACH).
+
+Cached responses carry a strong ``ETag`` (a hash of the bytes sent) and ``Last-Modified``; a
 matching ``If-None-Match`` gets a 304. ``If-Modified-Since`` alone is not enough for a 304 here
 (RFC 9110 lets a server ignore it): dates have one-second resolution, and a page that changed
 twice in that second would otherwise be wrongly reported unchanged.
@@ -15,6 +19,7 @@ twice in that second would otherwise be wrongly reported unchanged.
 
 import hashlib
 import math
+import re
 import time
 
 from django.conf import settings
@@ -24,6 +29,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
+from django.utils.text import compress_string
 
 from .generation import (
     GENERATION_KEY,
@@ -33,7 +39,9 @@ from .generation import (
     seconds_fresh,
 )
 
-_STORABLE_VARY = {"cookie", "accept-language", "accept"}
+_STORABLE_VARY = {"cookie", "accept-language", "accept", "accept-encoding"}
+# gzip in Accept-Encoding, unless refused with q=0.
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b(?!\s*;\s*q\s*=\s*0(?:\.0*)?\s*(?:,|$))", re.IGNORECASE)
 _CONDITIONAL_HEADERS = (
     "HTTP_IF_NONE_MATCH",
     "HTTP_IF_MATCH",
@@ -69,11 +77,17 @@ class PublicPageCacheMiddleware:
         if self.skipped is None:
             self.skipped = _skipped_prefixes()
         with request_scope() as state:
-            if not self._request_is_shareable(request):
+            if not self._request_is_anonymous(request):
                 response = self.get_response(request)
                 if request.method in ("GET", "HEAD") and not response.has_header("Cache-Control"):
                     # A page shown to someone with a session may hold their name or drafts.
                     patch_cache_control(response, private=True, no_cache=True)
+                return response
+            if page_cache_seconds() <= 0:
+                # Not kept, but compressed all the same when it could have been shared.
+                response = self.get_response(request)
+                if self._response_is_shareable(request, response):
+                    return self._from_entry(request, self._entry(response, None, time.time()))
                 return response
             key = self._page_key(request)
             found = cache.get_many([key, GENERATION_KEY])
@@ -93,8 +107,9 @@ class PublicPageCacheMiddleware:
                 return self._store(request, key, generation, response, expires)
             return response
 
-    def _request_is_shareable(self, request):
-        if request.method not in ("GET", "HEAD") or page_cache_seconds() <= 0:
+    def _request_is_anonymous(self, request):
+        """GET or HEAD, outside static, media and the admin, with no cookie but CSRF's and language's."""
+        if request.method not in ("GET", "HEAD"):
             return False
         if request.path.startswith(self.skipped):
             return False
@@ -102,9 +117,10 @@ class PublicPageCacheMiddleware:
         return all(name in allowed for name in request.COOKIES)
 
     def _page_key(self, request):
+        # The language a page would be rendered in: its address, cookie or Accept-Language.
         language = (
             translation.get_language_from_request(request, check_path=True)
-            if "django.middleware.locale.LocaleMiddleware" in settings.MIDDLEWARE
+            if settings.USE_I18N
             else settings.LANGUAGE_CODE
         )
         parts = (
@@ -130,14 +146,26 @@ class PublicPageCacheMiddleware:
         return vary <= _STORABLE_VARY
 
     def _store(self, request, key, generation, response, expires):
+        entry = self._entry(response, generation, expires)
+        lifetime = expires - time.time()
+        if lifetime >= 1:
+            cache.set(key, entry, timeout=lifetime)
+        return self._from_entry(request, entry)
+
+    @staticmethod
+    def _entry(response, generation, expires):
+        """A shareable response as the cache keeps it: headers, its bytes, and them gzipped."""
         now = time.time()
-        lifetime = expires - now
         headers = [
             (name, value)
             for name, value in response.items()
             if name.lower()
-            not in {"set-cookie", "date", "expires", "last-modified", "etag", "cache-control"}
-        ]
+            not in {
+                "set-cookie", "date", "expires", "last-modified", "etag", "cache-control",
+                "content-length", "vary",
+            }
+        ]  # fmt: skip
+        vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
         content = response.content
         entry = {
             "generation": generation,
@@ -145,34 +173,57 @@ class PublicPageCacheMiddleware:
             "rendered": now,
             "status": response.status_code,
             "headers": headers,
+            "vary": ", ".join(dict.fromkeys([*vary, "Accept-Encoding"])),
             "content": content,
-            "etag": quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest()),
+            "etag": _etag(content),
             "last_modified": http_date(math.floor(now)),
+            "gzip": None,
         }
-        if lifetime >= 1:
-            cache.set(key, entry, timeout=lifetime)
-        self._add_validators(response, entry)
-        return self._conditional(request, entry, response)
+        if _compressible(response, content):
+            compressed = compress_string(content)
+            if len(compressed) < len(content):
+                entry["gzip"], entry["gzip_etag"] = compressed, _etag(compressed)
+        return entry
 
     def _from_entry(self, request, entry):
-        response = HttpResponse(entry["content"], status=entry["status"])
+        gzipped = entry["gzip"] is not None and _ACCEPTS_GZIP.search(
+            request.headers.get("Accept-Encoding", "")
+        )
+        content = entry["gzip"] if gzipped else entry["content"]
+        response = HttpResponse(content, status=entry["status"])
         for name, value in entry["headers"]:
             response[name] = value
-        self._add_validators(response, entry)
-        return self._conditional(request, entry, response)
+        response["Vary"] = entry["vary"]
+        if gzipped:
+            response["Content-Encoding"] = "gzip"
+        response["Content-Length"] = str(len(content))
+        etag = entry["gzip_etag"] if gzipped else entry["etag"]
+        self._add_validators(response, entry, etag)
+        return self._conditional(request, etag, response)
 
     @staticmethod
-    def _conditional(request, entry, response):
+    def _conditional(request, etag, response):
         if not any(header in request.META for header in _CONDITIONAL_HEADERS):
             return response
-        return get_conditional_response(request, etag=entry["etag"], response=response)
+        return get_conditional_response(request, etag=etag, response=response)
 
     @staticmethod
-    def _add_validators(response, entry):
-        response["ETag"] = entry["etag"]
+    def _add_validators(response, entry, etag):
+        response["ETag"] = etag
         response["Last-Modified"] = entry["last_modified"]
         max_age = int(min(http_max_age(), max(0, entry["expires"] - time.time())))
         response["Cache-Control"] = f"public, max-age={max_age}"
+
+
+def _etag(content):
+    return quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest())
+
+
+def _compressible(response, content):
+    """Text worth compressing: HTML, XML (feeds, sitemaps), JSON, plain text; not tiny."""
+    kind = response.get("Content-Type", "").split(";")[0].strip().lower()
+    textual = kind.startswith("text/") or kind.endswith(("+xml", "/xml", "/json", "+json"))
+    return textual and len(content) >= 200 and not response.has_header("Content-Encoding")
 
 
 def http_max_age():
