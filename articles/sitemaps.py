@@ -153,12 +153,16 @@ def news_sitemap(request):
 
 @require_safe
 def robots_txt(request):
-    """Crawlers may read everything public except search results; here are the sitemaps."""
+    """
+    Crawlers may read everything public except search results; here are the sitemaps. The
+    admin is not named: this file is public, and the admin's address may be kept unlisted
+    (DJANGO_ADMIN_URL). Its pages tell crawlers themselves (X-Robots-Tag, and a login).
+    """
     return render(
         request,
         "robots.txt",
         {
-            "disallow": [reverse("admin:index"), reverse("articles:search")],
+            "disallow": [reverse("articles:search")],
             "sitemaps": [
                 request.build_absolute_uri(reverse("sitemap")),
                 request.build_absolute_uri(reverse("sitemap-news")),

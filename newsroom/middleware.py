@@ -68,6 +68,9 @@ class SecurityHeadersMiddleware:
         is_admin = any(request.path.startswith(prefix) for prefix in admin_path_prefixes())
         policy = settings.NEWSROOM_ADMIN_CSP if is_admin else settings.SECURE_CSP
         response.headers.setdefault("Content-Security-Policy", build_policy(policy))
+        if is_admin:
+            # Not in robots.txt, which would tell everyone where the admin lives.
+            response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
         if settings.NEWSROOM_PERMISSIONS_POLICY:
             response.headers.setdefault("Permissions-Policy", settings.NEWSROOM_PERMISSIONS_POLICY)
         if settings.NEWSROOM_CROSS_ORIGIN_RESOURCE_POLICY:

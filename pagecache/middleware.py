@@ -27,7 +27,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from django.utils.text import compress_string
 
@@ -87,7 +87,7 @@ class PublicPageCacheMiddleware:
                 # Not kept, but compressed all the same when it could have been shared.
                 response = self.get_response(request)
                 if self._response_is_shareable(request, response):
-                    return self._from_entry(request, self._entry(response, None, time.time()))
+                    return _compress(request, response)
                 return response
             key = self._page_key(request)
             found = cache.get_many([key, GENERATION_KEY])
@@ -213,6 +213,29 @@ class PublicPageCacheMiddleware:
         response["Last-Modified"] = entry["last_modified"]
         max_age = int(min(http_max_age(), max(0, entry["expires"] - time.time())))
         response["Cache-Control"] = f"public, max-age={max_age}"
+
+
+def _compress(request, response):
+    """
+    ``response`` gzipped in place for a client that accepts it, as Django's GZipMiddleware
+    does (its ETag made weak: the same page, other bytes), honouring ``gzip;q=0``.
+    """
+    patch_vary_headers(response, ("Accept-Encoding",))
+    content = response.content
+    if not _compressible(response, content) or not _ACCEPTS_GZIP.search(
+        request.headers.get("Accept-Encoding", "")
+    ):
+        return response
+    compressed = compress_string(content)
+    if len(compressed) >= len(content):
+        return response
+    response.content = compressed
+    response["Content-Length"] = str(len(compressed))
+    response["Content-Encoding"] = "gzip"
+    etag = response.get("ETag")
+    if etag and etag.startswith('"'):
+        response["ETag"] = "W/" + etag
+    return response
 
 
 def _etag(content):

@@ -49,3 +49,20 @@ def test_a_feed_follows_the_language_cookie(client, site):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     chinese = client.get("/feeds/rss/").content.decode()
     assert english != chinese and "latest stories" in english and "latest stories" not in chinese
+
+
+@pytest.mark.parametrize("url", URLS + ["/sitemap-articles.xml", "/api/schema/", "/healthz"])
+def test_nothing_public_names_the_admin(client, site, url):
+    """Not a link, not robots.txt: the admin's address is known only to those told it."""
+    from django.urls import reverse
+
+    admin = reverse("admin:index")
+    response = client.get(url)
+    body = response.content.decode()
+    assert admin not in body, url
+    assert all(admin not in value for value in response.headers.values()), url
+
+
+def test_the_admin_tells_crawlers_itself(client):
+    response = client.get("/admin/login/")
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
