@@ -44,10 +44,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("articles/", views.ArticleListView.as_view(), name="list"),
     # Before the story pages: a slug of digits only is refused, so a year is never a story.
-    path("articles/<yyyy:year>/", views.ArticleListView.as_view(), name="archive_year"),
+    path("articles/<yyyy:year>/", views.ArticleYearArchiveView.as_view(), name="archive_year"),
     path(
         "articles/<yyyy:year>/<mm:month>/",
-        views.ArticleListView.as_view(),
+        views.ArticleMonthArchiveView.as_view(),
         name="archive_month",
     ),
     path("articles/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),

@@ -1,4 +1,3 @@
-from datetime import date
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
@@ -13,11 +12,12 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.views import i18n
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 
 from .editorial import revisions
 from .editorial.scheduling import apply_scheduled_change
@@ -65,77 +65,136 @@ def home(request):
     return response
 
 
-class ArticleListView(PublishedArticleMixin, ListView):
+class _StoryListMixin(PublishedArticleMixin):
     """
-    All public stories, 20 a page, filtered by district, source, year and month.
-
-    Also the archive of a year (``/articles/2020/``) or a month (``/articles/2020/11/``),
-    where the address gives the period. A value no filter offers is a 404.
+    The list of all public stories and its archives of a year and a month: 20 a page through
+    the count-free paginator, filtered by district and source; a value no filter offers is
+    a 404.
     """
 
     paginate_by = 20
     paginator_class = NewsroomPaginator
+    template_name = "articles/article_list.html"
+    # The list offers a year and a month among its filters; an archive has them in its address.
+    dated_filters = True
 
     def get(self, request, *args, **kwargs):
-        self.year, self.month = kwargs.get("year"), kwargs.get("month")
-        first_year = first_publication_year()
-        years = list(range(timezone.localdate().year, first_year - 1, -1)) if first_year else []
-        if self.year is not None and (
-            self.year not in years or not (self.month is None or 1 <= self.month <= 12)
-        ):
-            raise Http404("No stories in that period.")
         districts, sources = browse_options()
         self.filters = ArticleFilterForm(
             request.GET,
             districts=districts,
             sources=sources,
-            years=years,
-            dated=self.year is None,
+            years=self.years,
+            dated=self.dated_filters,
         )
         if not self.filters.is_valid() and self.filters.is_forged():
             raise Http404("Unknown filter value.")
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self):
-        stories = self.filters.filter(super().get_queryset())
-        if self.year is not None:
-            stories = stories.in_month(self.year, self.month)
-        return stories
+    @cached_property
+    def years(self):
+        """The years the archive covers, newest first: this one back to the first story's."""
+        first_year = first_publication_year()
+        return list(range(timezone.localdate().year, first_year - 1, -1)) if first_year else []
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        # The count and anchors are memoised under what chose the stories in get_queryset().
-        key = ("list", self.year, self.month, tuple(self.filters.active.items()))
+        # The count and anchors are memoised under what chose the stories: the address's
+        # period and the filters.
+        period = self.kwargs.get("year"), self.kwargs.get("month")
+        key = ("list", *period, tuple(self.filters.active.items()))
         return super().get_paginator(queryset, per_page, key=key, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = context["page_obj"]
-        if self.year is not None and not self.filters.active and not page.paginator.count:
-            raise Http404("No stories in that period.")
         query = dict(self.filters.active)
-        if page.number > 1:
-            query["page"] = page.number
-        archive_month = date(self.year, self.month, 1) if self.month else None
-        if archive_month:
-            period = date_format(archive_month, "YEAR_MONTH_FORMAT")
-            heading = gettext("Stories from %(period)s") % {"period": period}
-        elif self.year:
-            heading = gettext("Stories from %(year)s") % {"year": self.year}
-        else:
-            heading = gettext("All stories")
+        if context["page_obj"].number > 1:
+            query["page"] = context["page_obj"].number
         context.update(
-            heading=heading,
             filters=self.filters,
-            archive_year=self.year,
-            archive_month=archive_month,
             canonical_url=self.request.build_absolute_uri(self.request.path)
             + (f"?{urlencode(query)}" if query else ""),
         )
-        if self.year is not None and self.month is None:
-            context["archive_months"] = (
-                Article.objects.published().in_month(self.year).dates("published_at", "month")
-            )
         return context
+
+
+class ArticleListView(_StoryListMixin, ListView):
+    """All public stories, filtered by district, source, year and month."""
+
+    def get_queryset(self):
+        return self.filters.filter(super().get_queryset())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=gettext("All stories"), **kwargs)
+
+
+class _ArchiveMixin(_StoryListMixin):
+    """
+    Django's date-based archive views over the published stories, filtered by district and
+    source. A year outside the archive, an impossible month and a period without any story
+    are 404s; a period without the stories a filter asks for is a page saying so.
+    """
+
+    date_field = "published_at"
+    dated_filters = False
+    # Django checks for an empty period with queries of its own (exists(), and the nearest
+    # stories before and after for the next and previous links); here the paginator's
+    # memoised count tells (get_context_data).
+    allow_empty = True
+
+    def get(self, request, *args, **kwargs):
+        # A year the list's year filter does not offer is a 404 before any query.
+        if kwargs["year"] not in self.years:
+            raise Http404("No stories in that year.")
+        return super().get(request, *args, **kwargs)
+
+    def get_dated_items(self):
+        # The period's dates (a year's months) are those of all its stories; the filters
+        # narrow the stories listed.
+        dates, stories, extra_context = super().get_dated_items()
+        return dates, self.filters.filter(stories), extra_context
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        # Left lazy, to run only where a page shows it (a year's months). Django's own runs
+        # it to check for emptiness even with allow_empty: a query on every month page.
+        date_type = date_type or self.get_date_list_period()
+        return queryset.datetimes(self.date_field, date_type, ordering)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self.filters.active and not context["paginator"].count:
+            raise Http404("No stories in that period.")
+        return context
+
+
+class ArticleYearArchiveView(_ArchiveMixin, YearArchiveView):
+    """``/articles/2020/``: the year's stories, with links to its months that have some."""
+
+    make_object_list = True
+
+    def get_context_data(self, **kwargs):
+        year = kwargs["year"].year
+        return super().get_context_data(
+            heading=gettext("Stories from %(year)s") % {"year": year},
+            archive_year=year,
+            archive_months=kwargs["date_list"],
+            **kwargs,
+        )
+
+
+class ArticleMonthArchiveView(_ArchiveMixin, MonthArchiveView):
+    """``/articles/2020/11/``: the month's stories."""
+
+    month_format = "%m"
+
+    def get_context_data(self, **kwargs):
+        month = kwargs["month"]
+        period = date_format(month, "YEAR_MONTH_FORMAT")
+        return super().get_context_data(
+            heading=gettext("Stories from %(period)s") % {"period": period},
+            archive_year=month.year,
+            archive_month=month,
+            **kwargs,
+        )
 
 
 class ArticleDetailView(PublishedArticleMixin, DetailView):

@@ -621,9 +621,9 @@ def test_long_runs_show_a_progress_bar(tmp_path, site, monkeypatch):
     out = StringIO()
     path = tmp_path / "content.json"
     call_command("export_content", "--output", str(path), stdout=out, stderr=StringIO())
-    assert "Exporting [" in out.getvalue() and "100%" in out.getvalue()
+    assert out.getvalue().splitlines()[-1].startswith("Exporting: 100%|##########|")
     stdout = StringIO()
     call_command("export_content", stdout=stdout)
     assert json.loads(stdout.getvalue())["version"] == VERSION
     empty_the_site()
-    assert "Importing [" in import_(path)
+    assert "\nImporting: 100%|##########|" in import_(path)

@@ -258,6 +258,19 @@ def test_month_archive_lists_that_month(client, filter_site):
     assert "<h1>Stories from November 2020</h1>" in response.content.decode()
 
 
+def test_archive_follows_the_site_time_zone(client, filter_site):
+    """Half past midnight on 1 January in Tianjin is in the new year's archive, not the old one's."""
+    new_year = filter_site["citywide-gov-2021-01"]
+    assert list(client.get("/articles/2021/01/").context["object_list"]) == [new_year]
+    assert (
+        '<a href="/articles/2021/01/">January 2021</a>'
+        in client.get("/articles/2021/").content.decode()
+    )
+    old_year = client.get("/articles/2020/")
+    assert new_year not in old_year.context["object_list"]
+    assert "/articles/2020/12/" not in old_year.content.decode()
+
+
 def test_archive_takes_district_and_source_filters(client, filter_site):
     """The archive filters by district and source too; an empty result is a page, not a 404."""
     response = client.get("/articles/2020/11/", {"source": "gov"})

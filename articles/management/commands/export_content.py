@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from articles.exchange import PROGRESS_THRESHOLD, export_size, write_export
-from articles.management.progress import ProgressBar
+from articles.management import ProgressBar
 
 MAX_MISSING_SHOWN = 10
 
@@ -51,15 +51,12 @@ class Command(BaseCommand):
                 # created after the districts were written.
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            progress = None
-            if with_progress:
-                total = export_size()
-                if total > PROGRESS_THRESHOLD:
-                    progress = ProgressBar(self.stdout, total, "Exporting ")
-            result = write_export(stream, progress.update if progress else None)
-            if progress:
-                progress.finish()
-            return result
+            if not with_progress:
+                return write_export(stream)
+            total = export_size()
+            quick = total <= PROGRESS_THRESHOLD
+            with ProgressBar(self.stdout, total, "Exporting", unit="item", disable=quick) as bar:
+                return write_export(stream, bar.update_to)
 
 
 class _Unterminated:

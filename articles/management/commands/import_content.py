@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from articles.exchange import PROGRESS_THRESHOLD, ContentFileError, Importer, item_count, parse
-from articles.management.progress import ProgressBar
+from articles.management import ProgressBar
 
 MAX_ERRORS_SHOWN = 30
 
@@ -52,13 +52,10 @@ class Command(BaseCommand):
 
         importer = Importer(default_author=default_author, take_site=site_settings)
         total = item_count(data)
-        progress = (
-            ProgressBar(self.stdout, total, "Importing ") if total > PROGRESS_THRESHOLD else None
-        )
+        quick = total <= PROGRESS_THRESHOLD
         with transaction.atomic():
-            importer.run(data, progress.update if progress else None)
-            if progress:
-                progress.finish()
+            with ProgressBar(self.stdout, total, "Importing", unit="item", disable=quick) as bar:
+                importer.run(data, bar.update_to)
             # Every row saved reaches the receivers: cached public pages are stale once this
             # commits (articles/receivers.py).
             if importer.errors or dry_run:

@@ -3,7 +3,7 @@ from html import unescape
 
 from django.core.management.base import BaseCommand
 
-from articles.management.progress import ProgressBar
+from articles.management import ProgressBar
 from articles.models import Article
 from richtext.renditions import ensure_renditions, name_from_src
 
@@ -24,13 +24,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, force, **options):
         names = sorted(self.image_names())
-        bar = ProgressBar(self.stdout, len(names), label="Renditions ")
         missing = []
-        for done, name in enumerate(names, start=1):
-            if ensure_renditions(name, force=force) is None:
-                missing.append(name)
-            bar.update(done)
-        bar.finish()
+        with ProgressBar(self.stdout, len(names), "Renditions", unit="image") as bar:
+            for name in names:
+                if ensure_renditions(name, force=force) is None:
+                    missing.append(name)
+                bar.update()
         for name in missing:
             self.stderr.write(f"Missing or unreadable, skipped: {name}")
         self.stdout.write(

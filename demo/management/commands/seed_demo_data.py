@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.editorial import history, revisions, roles
-from articles.management.progress import ProgressBar
+from articles.management import ProgressBar
 from articles.models import AlertBanner, Article, ArticleEvent, ChangeNote, District, Source
 from articles.search import search_vector_for
 from demo import content as demo
@@ -276,9 +276,9 @@ class Command(BaseCommand):
         run = secrets.token_hex(3)
         now = timezone.now()
         through = Article.districts.through
-        bar = ProgressBar(self.stdout, count, label="Generating stories ")
         done = 0
-        with transaction.atomic():
+        bar = ProgressBar(self.stdout, count, "Generating stories", unit="story")
+        with transaction.atomic(), bar:
             while done < count:
                 size = min(BATCH_SIZE, count - done)
                 batch = [
@@ -292,8 +292,7 @@ class Command(BaseCommand):
                     for district in rng.sample(districts, rng.choice((0, 1, 1, 1, 2)))
                 )
                 done += size
-                bar.update(done)
-        bar.finish()
+                bar.update(size)
         self.stdout.write(self.style.SUCCESS(f"Added {count:,} generated stories."))
 
     @staticmethod
