@@ -99,7 +99,8 @@ def story_card(article, level=2, size=""):
 @register.simple_tag
 def story_cards(articles, level=2):
     """``story_card`` for each of ``articles``."""
-    return mark_safe("".join(story_card(article, level) for article in articles))  # rendered
+    # Each card is its template's output, escaped there.
+    return mark_safe("".join(story_card(article, level) for article in articles))
 
 
 @register.simple_tag
@@ -109,7 +110,8 @@ def search_results(articles):
     with the reader's words marked, its date, source and districts; fragment memos like the
     story cards, for the same reason.
     """
-    return mark_safe("".join(search_result(article) for article in articles))  # rendered
+    # Each result is its template's output, escaped there.
+    return mark_safe("".join(search_result(article) for article in articles))
 
 
 def search_result(article):
