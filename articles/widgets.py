@@ -1,25 +1,27 @@
+"""The public forms' widgets."""
+
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+
+from pagecache import render_fragment
 
 
 class PlainSelect(forms.Select):
     """
-    A ``<select>`` of flat choices written in Python rather than through the form renderer's
-    templates (one template include per option): the public list filters offer about sixty
-    options, and rendering them through templates cost a fifth of an uncached list page
-    (docs/benchmarks.md). Same markup and attributes as ``forms.Select``.
+    A ``<select>`` of flat choices, written by one template of the site (``forms/select.html``,
+    so a theme can change it) rather than by the form renderer's templates, one include per
+    option: the public list filters offer about sixty options, and those includes cost a fifth
+    of an uncached list page (docs/benchmarks.md). The rendered ``<select>`` is a fragment memo
+    (``pagecache.fragments``) keyed by its attributes, options and choice. Same markup and
+    attributes as ``forms.Select``.
     """
 
+    template_name = "forms/select.html"
+
     def render(self, name, value, attrs=None, renderer=None):
-        attributes = {"name": name, **self.build_attrs(self.attrs, attrs)}
+        # Sorted with the name among them, as flatatt() writes attributes.
+        attributes = sorted({"name": name, **self.build_attrs(self.attrs, attrs)}.items())
         chosen = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "\n",
-            '  <option value="{}"{}>{}</option>',
-            (
-                (option, " selected" if str(option) in chosen else "", label)
-                for option, label in self.choices
-            ),
+        options = tuple(
+            (str(option), str(label), str(option) in chosen) for option, label in self.choices
         )
-        return format_html("<select{}>\n{}\n</select>", flatatt(attributes), options)
+        return render_fragment(self.template_name, attrs=tuple(attributes), options=options)

@@ -1,6 +1,6 @@
 """
 Page caching that is never wrong, for any app: the content generation, memos, timed changes,
-the public page-cache middleware and the ``{% memoised %}`` template tag.
+fragment memos, the public page-cache middleware and the ``{% memoised %}`` template tag.
 
 It knows nothing of the content it caches. Apps tell it that public content changed
 (``content_changed()``, from their receivers) and when content will change by the clock alone
@@ -8,6 +8,7 @@ It knows nothing of the content it caches. Apps tell it that public content chan
 rendered now.
 """
 
+from .fragments import render_fragment
 from .generation import content_changed, current_generation, register_timed_change, seconds_fresh
 from .memo import memoise
 
@@ -16,5 +17,6 @@ __all__ = [
     "current_generation",
     "memoise",
     "register_timed_change",
+    "render_fragment",
     "seconds_fresh",
 ]

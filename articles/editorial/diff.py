@@ -1,6 +1,9 @@
 """
 Comparing two states of a story, as an editor reads them: word by word (character by
 character in Chinese), a body compared as text with its links' addresses.
+
+A change is a sequence of ``(text, kind)`` segments, ``kind`` being ``"del"``, ``"ins"`` or
+``""`` for text both states share; ``admin/articles/article/diff.html`` writes them.
 """
 
 import difflib
@@ -8,8 +11,6 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -70,32 +71,35 @@ def body_text(html):
     return "\n\n".join(block for block in blocks if block)
 
 
+DELETED, INSERTED, KEPT = "del", "ins", ""
+
+
 def word_diff(old, new):
     """
-    ``old`` and ``new`` as one escaped HTML fragment, deletions in ``<del>`` and insertions
-    in ``<ins>``, compared word by word (character by character in Chinese).
+    ``old`` and ``new`` as one sequence of ``(text, kind)`` segments, compared word by word
+    (character by character in Chinese).
     """
     a, b = _TOKENS.findall(old or ""), _TOKENS.findall(new or "")
-    parts = []
+    segments = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
-            parts.append(escape("".join(a[a1:a2])))
+            segments.append(("".join(a[a1:a2]), KEPT))
             continue
         if op in {"delete", "replace"}:
-            parts.append(f"<del>{escape(''.join(a[a1:a2]))}</del>")
+            segments.append(("".join(a[a1:a2]), DELETED))
         if op in {"insert", "replace"}:
-            parts.append(f"<ins>{escape(''.join(b[b1:b2]))}</ins>")
-    return mark_safe("".join(parts))  # every piece of text escaped above
+            segments.append(("".join(b[b1:b2]), INSERTED))
+    return segments
 
 
 @dataclass
 class FieldChange:
-    """One changed field in a comparison: its label and the change as safe HTML."""
+    """One changed field in a comparison: its label and the change as ``word_diff`` segments."""
 
     field: str
     label: str
-    html: str
+    segments: list
 
 
 _YES_NO = {True: gettext_lazy("Yes"), False: gettext_lazy("No")}
@@ -123,21 +127,28 @@ def compare(old, new):
         if field == "districts":
             names_a = {item["name"] for item in a or []}
             names_b = {item["name"] for item in b or []}
-            removed = sorted(names_a - names_b)
-            added = sorted(names_b - names_a)
-            html = format_html_join(" ", "<del>{}</del>", ((name,) for name in removed))
-            html += format_html_join(" ", " <ins>{}</ins>", ((name,) for name in added))
-            if not (removed or added):  # renamed districts only
-                html = escape(", ".join(sorted(names_b)))
+            segments = [(name, DELETED) for name in sorted(names_a - names_b)]
+            segments += [(name, INSERTED) for name in sorted(names_b - names_a)]
+            if not segments:  # renamed districts only
+                segments = [(", ".join(sorted(names_b)), KEPT)]
+            segments = _spaced(segments)
         elif field == "body":
-            html = word_diff(body_text(a), body_text(b))
-            if html == escape(body_text(b)):
-                html = format_html("{}", _("The markup changed, not the text."))
+            segments = word_diff(body_text(a), body_text(b))
+            if all(kind == KEPT for _text, kind in segments):
+                segments = [(_("The markup changed, not the text."), KEPT)]
         elif field in TEXT_FIELDS or field in {"lead_image_alt", "lead_image_caption"}:
-            html = word_diff(a, b)
+            segments = word_diff(a, b)
         else:
-            html = format_html(
-                "<del>{}</del> <ins>{}</ins>", _display(field, a), _display(field, b)
-            )
-        changes.append(FieldChange(field, label, html))
+            segments = _spaced([(_display(field, a), DELETED), (_display(field, b), INSERTED)])
+        changes.append(FieldChange(field, label, segments))
     return changes
+
+
+def _spaced(segments):
+    """Whole values one after another, a space between each."""
+    spaced = []
+    for segment in segments:
+        if spaced:
+            spaced.append((" ", KEPT))
+        spaced.append(segment)
+    return spaced

@@ -18,8 +18,9 @@ the result does not depend on the database's locale.
 On other databases (SQLite in development) search falls back to case-insensitive substring
 matching of every query word, newest first.
 
-Snippets are highlighted here, in Python, on both databases: the text is escaped and only the
-``<mark>`` elements around matches are markup.
+Matches are found here, in Python, on both databases: a title and snippet become
+``(text, is_match)`` segments, which the search result template writes (escaped, each match in
+``<mark>``).
 
 The package knows nothing of the models: ``articles.models`` builds on it (``Article.save()``
 keeps the vector, ``ArticleQuerySet.search()`` narrows a queryset); ``text`` < ``index`` <

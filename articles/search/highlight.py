@@ -1,9 +1,9 @@
 """
 Highlighting: a result's title and snippet with the reader's words marked, on both databases.
-"""
 
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+Text comes out as ``(text, is_match)`` segments, tuples so that a result can be a key of its
+fragment memo; ``templates/includes/marked_text.html`` writes them, each match in ``<mark>``.
+"""
 
 from .text import CJK_RUN, WORD, html_to_text, stem
 
@@ -33,22 +33,24 @@ def match_spans(text, parsed):
 
 
 def highlight(text, parsed, spans=None):
-    """``text`` escaped, with each match in ``<mark>``: safe to render."""
+    """``text`` as ``(text, is_match)`` segments: the matches and the text between them."""
     spans = match_spans(text, parsed) if spans is None else spans
-    out, last = [], 0
+    segments, last = [], 0
     for start, end in spans:
-        out.append(escape(text[last:start]))
-        out.append("<mark>" + escape(text[start:end]) + "</mark>")
+        if start > last:
+            segments.append((text[last:start], False))
+        segments.append((text[start:end], True))
         last = end
-    out.append(escape(text[last:]))
-    return mark_safe("".join(out))  # noqa: S308 (every piece of text is escaped above)
+    if last < len(text):
+        segments.append((text[last:], False))
+    return tuple(segments)
 
 
 def snippet(text, parsed, length=SNIPPET_LENGTH, spans=None):
     """
-    A highlighted excerpt of ``text`` of about ``length`` characters around the first match
-    (or its beginning), cut at spaces where there are any, with ellipses where it was cut.
-    ``spans`` are the matches in ``text`` when already known.
+    An excerpt of ``text`` of about ``length`` characters around the first match (or its
+    beginning) as ``highlight`` segments, cut at spaces where there are any, with ellipses
+    where it was cut. ``spans`` are the matches in ``text`` when already known.
     """
     spans = match_spans(text, parsed) if spans is None else spans
     start = 0
@@ -65,19 +67,19 @@ def snippet(text, parsed, length=SNIPPET_LENGTH, spans=None):
     window = [
         (max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start
     ]
-    excerpt = highlight(text[start:end], parsed, window)
-    prefix = "… " if start > 0 else ""
-    suffix = " …" if end < len(text) else ""
-    return mark_safe(prefix + excerpt + suffix)  # noqa: S308 (built from escaped pieces)
+    prefix = (("… ", False),) if start > 0 else ()
+    suffix = ((" …", False),) if end < len(text) else ()
+    return prefix + highlight(text[start:end], parsed, window) + suffix
 
 
 def add_highlights(articles, parsed):
     """
-    Give each article ``title_html`` and ``snippet_html``: its title and the summary (or, when
-    only the body matches, the body around the first match), escaped and highlighted.
+    Give each article ``title_segments`` and ``snippet_segments``: its title and the summary
+    (or, when only the body matches, the body around the first match) as ``highlight``
+    segments.
     """
     for article in articles:
-        article.title_html = highlight(article.title, parsed)
+        article.title_segments = highlight(article.title, parsed)
         text = article.summary or ""
         spans = match_spans(text, parsed)
         if not spans:
@@ -85,5 +87,5 @@ def add_highlights(articles, parsed):
             body_spans = match_spans(body, parsed)
             if body_spans or not text:
                 text, spans = body, body_spans
-        article.snippet_html = snippet(text, parsed, spans=spans) if text else ""
+        article.snippet_segments = snippet(text, parsed, spans=spans) if text else ()
     return articles

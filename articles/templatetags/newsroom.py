@@ -1,19 +1,24 @@
 """
-Template helpers for the public site: story cards, language tags, share images, structured data,
-sitemap entries.
+Template helpers for the public site: story cards and search results, language tags, share
+images, structured data, sitemap dates.
+
+The markup is in templates (``includes/story_card.html``, ``includes/search_result.html``);
+these tags compute what the templates show, and keep the cards and results as fragment memos
+(``pagecache.fragments``).
 """
 
-import html
 import json
 from datetime import datetime
+from typing import NamedTuple
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import to_locale
+
+from pagecache import render_fragment
 
 register = template.Library()
 
@@ -40,110 +45,97 @@ def og_locale(language_code):
     return {"zh-hans": "zh_CN", "en": "en_US"}.get(str(language_code), to_locale(language_code))
 
 
+class Card(NamedTuple):
+    """What a story card shows (``includes/story_card.html``), and so the key of its fragment."""
+
+    url: str
+    title: str
+    summary: str
+    published_at: datetime | None
+    language: str
+    source: str
+    districts: tuple[str, ...]
+
+
+class Result(NamedTuple):
+    """
+    What a search result shows (``includes/search_result.html``): its title and snippet as
+    ``(text, is_match)`` segments (``articles.search.add_highlights``).
+    """
+
+    url: str
+    title: tuple[tuple[str, bool], ...]
+    snippet: tuple[tuple[str, bool], ...]
+    published_at: datetime
+    source: str
+    districts: tuple[str, ...]
+
+
 @register.simple_tag
 def story_card(article, level=2, size=""):
     """
-    One story in a list: linked title, summary, date, source and districts; ``level`` is the
-    heading level (so headings stay in order), ``size`` "lead" or "featured" on the front page.
+    One story in a list (``includes/story_card.html``): linked title, summary, date, source
+    and districts; ``level`` is the heading level (so headings stay in order), ``size`` "lead"
+    or "featured" on the front page.
 
-    Built here rather than by an ``{% include %}``: list pages show 20 cards, and rendering
-    them through the template engine was most of an uncached list's cost (docs/benchmarks.md).
-    Districts come from ``prefetch_related`` (``Article.objects.with_districts()``).
+    A list page shows 20 cards, and rendering each through the template engine was most of an
+    uncached list's cost (docs/benchmarks.md): each card is a fragment memo
+    (``pagecache.fragments``) keyed by everything it shows, so only a story this process has
+    not shown as it is now is rendered. Districts come from ``prefetch_related``
+    (``Article.objects.with_districts()``).
     """
-    level = level or 2
-    published = timezone.localtime(article.published_at) if article.published_at else None
-    districts = [district.name for district in article.district_list]
-    return format_html(
-        '<article class="card{}" lang="{}">\n'
-        '  <h{} class="card__title"><a href="{}">{}</a></h{}>\n'
-        "{}"
-        '  <p class="card__meta meta">\n'
-        '    <time datetime="{}">{}</time>\n'
-        '    <span class="card__source">{}</span>\n'
-        "    {}\n"
-        "  </p>\n"
-        "</article>",
-        f" card--{size}" if size else "",
-        bcp47(article.language),
-        level,
+    card = Card(
         article.get_absolute_url(),
         article.title,
-        level,
-        format_html('  <p class="card__summary">{}</p>\n', article.summary)
-        if article.summary
-        else "",
-        published.isoformat() if published else "",
-        published.strftime("%Y-%m-%d") if published else "",
+        article.summary,
+        article.published_at,
+        article.language,
         article.source.name,
-        format_html('<span class="card__districts">{}</span>', ", ".join(districts))
-        if districts
-        else "",
+        tuple(district.name for district in article.district_list),
     )
+    return render_fragment("includes/story_card.html", story=card, level=level or 2, size=size)
 
 
 @register.simple_tag
 def story_cards(articles, level=2):
     """``story_card`` for each of ``articles``."""
-    return format_html_join("", "{}", ((story_card(article, level),) for article in articles))
+    # Each card is its template's output, escaped there.
+    return mark_safe("".join(story_card(article, level) for article in articles))
 
 
 @register.simple_tag
 def search_results(articles):
     """
-    A search page's results: each story's highlighted title and snippet (``title_html`` and
-    ``snippet_html``, escaped and marked by ``articles.search.add_highlights``), its date,
-    source and districts. Written here like the story cards, for the same reason.
+    A search page's results (``includes/search_result.html``), each story's title and snippet
+    with the reader's words marked, its date, source and districts; fragment memos like the
+    story cards, for the same reason.
     """
-    return format_html_join("", "{}", ((search_result(article),) for article in articles))
+    # Each result is its template's output, escaped there.
+    return mark_safe("".join(search_result(article) for article in articles))
 
 
 def search_result(article):
-    published = timezone.localtime(article.published_at)
-    districts = ", ".join(district.name for district in article.district_list)
-    return format_html(
-        '<article class="card search-result">\n'
-        '  <h2 class="card__title"><a href="{}">{}</a></h2>\n'
-        '  <p class="meta">\n'
-        '    <time datetime="{}">{}</time>\n'
-        "    · {}{}\n"
-        "  </p>\n"
-        "{}"
-        "</article>\n",
+    result = Result(
         article.get_absolute_url(),
-        article.title_html,
-        published.isoformat(),
-        published.strftime("%Y-%m-%d"),
+        article.title_segments,
+        article.snippet_segments,
+        article.published_at,
         article.source.name,
-        format_html(" · {}", districts) if districts else "",
-        format_html('  <p class="card__summary">{}</p>\n', article.snippet_html)
-        if article.snippet_html
-        else "",
+        tuple(district.name for district in article.district_list),
     )
+    return render_fragment("includes/search_result.html", result=result)
 
 
 @register.filter
-def sitemap_urls(urlset):
+def sitemap_day(lastmod):
     """
-    The ``<url>`` elements of a page of Django's sitemap view (its ``urlset``): ``loc``, and
-    ``lastmod`` as a date of the site's time zone when the section gives one. The sections here
-    use nothing else (change frequency, priority, alternates).
-
-    Written here rather than by a ``{% for %}`` loop in the template: for a page of 1,000
-    stories, the engine's two values and one condition per URL were half the page's time
-    (articles/sitemaps.py). ``html.escape`` is what Django's ``escape`` applies.
+    A sitemap entry's ``lastmod`` (a date, or an aware datetime) as a day of the site's time
+    zone, "2024-05-02". Django's ``date`` filter gives the same, at twice the cost of a whole
+    ``<url>`` element of a 1,000-story sitemap page (includes/sitemap_urls.xml).
     """
-    zone = timezone.get_current_timezone()
-    elements = []
-    for url in urlset:
-        day = url["lastmod"]
-        if isinstance(day, datetime):
-            day = day.astimezone(zone).date()
-        elements.append(
-            f"<url><loc>{html.escape(url['location'])}</loc>"
-            + (f"<lastmod>{day.isoformat()}</lastmod>" if day else "")
-            + "</url>\n"
-        )
-    return mark_safe("".join(elements))  # each location escaped above; a date needs none
+    if isinstance(lastmod, datetime):
+        lastmod = timezone.localdate(lastmod)
+    return lastmod.isoformat() if lastmod else ""
 
 
 def _absolute(context, url):
@@ -162,18 +154,22 @@ def share_image_url(context, article=None):
     return _absolute(context, static(SHARE_IMAGE))
 
 
-def json_ld(data):
-    """``data`` as a JSON-LD script element, escaped so no value can end the element."""
+@register.filter
+def script_json(data):
+    """
+    ``data`` as JSON to write inside a ``<script>`` element, escaped so that no value can end
+    the element: ``<script type="application/ld+json">{{ data|script_json }}</script>``.
+    """
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=None)
-    return format_html(
-        '<script type="application/ld+json">{}</script>',
-        mark_safe(text.translate(_SCRIPT_ESCAPES)),  # escaped just above
-    )
+    return mark_safe(text.translate(_SCRIPT_ESCAPES))  # escaped for a script element
 
 
 @register.simple_tag(takes_context=True)
 def article_structured_data(context, article):
-    """A schema.org ``NewsArticle`` for ``article``, published by the site's organisation."""
+    """
+    A schema.org ``NewsArticle`` for ``article``, published by the site's organisation, as a
+    dictionary: ``{% article_structured_data article as data %}``, then ``script_json``.
+    """
     site = context.get("site")
     organisation = (site.organisation_name or site.site_name) if site else ""
     url = _absolute(context, article.get_absolute_url())
@@ -207,4 +203,4 @@ def article_structured_data(context, article):
         data["author"]["url"] = article.source.url
     if article.source_url:
         data["isBasedOn"] = article.source_url
-    return json_ld(data)
+    return data

@@ -3,7 +3,9 @@ Rendering rich text and images on public pages.
 
 ``{{ article.body|rich_text }}`` is the only way a body reaches a page unescaped: it is
 sanitised again on the way out (cheap, and it covers rows written by any path that skipped
-``Article.save``), and images from the site's media become responsive ``<picture>`` markup.
+``Article.save``), and each image is written again by ``richtext/picture.html``: from the site's
+media, a responsive ``<picture>`` of its renditions; from elsewhere, the image as it was, loaded
+lazily.
 ``{% responsive_image name as image %}`` gives the lead-image template its srcsets.
 """
 
@@ -11,7 +13,7 @@ import re
 from html import unescape
 
 from django import template
-from django.utils.html import escape
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from richtext.renditions import name_from_src
@@ -47,38 +49,32 @@ def _responsive_images(html):
 
 def _rewrite(match):
     attributes = {name: unescape(value) for name, value in _ATTRIBUTE.findall(match.group(1))}
-    src = attributes.get("src", "")
-    name = name_from_src(src)
+    name = name_from_src(attributes.get("src", ""))
     image = describe(name) if name else None
     if image is None:
-        return _tag("img", {**attributes, "loading": "lazy", "decoding": "async"})
+        attributes.update(loading="lazy", decoding="async")
+        return _picture({"attributes": attributes.items()})
     width, height, sizes = image.width, image.height, BODY_SIZES
     chosen = _int(attributes.get("width"))
     if chosen and chosen < width:
         # The editor chose a display width: keep it, and the picture's proportions.
         height = _int(attributes.get("height")) or round(image.height * chosen / image.width)
         width, sizes = chosen, f"(max-width: {chosen}px) 100vw, {chosen}px"
-    img = _tag(
-        "img",
+    return _picture(
         {
-            "src": image.fallback_url,
-            "srcset": image.jpeg_srcset,
-            "sizes": sizes,
+            "image": image,
             "width": width,
             "height": height,
+            "sizes": sizes,
             "alt": attributes.get("alt", ""),
-            "loading": "lazy",
-            "decoding": "async",
-        },
+        }
     )
-    source = _tag("source", {"type": "image/webp", "srcset": image.webp_srcset, "sizes": sizes})
-    return f"<picture>{source}{img}</picture>"
+
+
+def _picture(context):
+    # The template escapes every value; a body is rewritten before being marked safe whole.
+    return render_to_string("richtext/picture.html", context)
 
 
 def _int(value):
     return int(value) if value and value.isdigit() and int(value) > 0 else None
-
-
-def _tag(name, attributes):
-    rendered = "".join(f' {key}="{escape(value)}"' for key, value in attributes.items())
-    return f"<{name}{rendered}>"

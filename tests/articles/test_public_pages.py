@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from newsroom.errors import page_error as server_error
+from pagecache import fragments
 from tests.factories import make_article, make_district, make_source
 from tests.htmlcheck import parse, text
 
@@ -382,6 +383,46 @@ def test_story_and_cards_carry_the_article_language(client):
     home = parse(client.get("/").content)
     card = next(el for el in home.iter("article") if "card" in el.get("class", ""))
     assert card.get("lang") == "zh-Hans"
+
+
+def card_of(response, article):
+    """The text of ``article``'s card on the page."""
+    document = parse(response.content)
+    href = article.get_absolute_url()
+    cards = [el for el in document.iter("article") if "card" in el.get("class", "")]
+    return next(text(card) for card in cards if card.find(f".//a[@href='{href}']") is not None)
+
+
+def test_a_changed_story_re_renders_its_own_card_only(client):
+    """A story changed without a new version (a queryset update) shows at once in its card."""
+    changed, unchanged = make_article(), make_article()
+    client.get("/")
+    kept = fragments.fragment_count()
+    Article.objects.filter(pk=changed.pk).update(title="Roads reopen <today>", summary="")
+    home = client.get("/")
+    assert "Roads reopen <today>" in card_of(home, changed)
+    assert "Summary of story" not in card_of(home, changed)
+    assert unchanged.title in card_of(home, unchanged)
+    assert fragments.fragment_count() == kept + 1
+
+
+def test_renaming_a_district_or_source_changes_the_cards_that_show_it(client):
+    """Cards name districts and sources as they are now; other cards are left as they were."""
+    district, source = make_district(name="Hexi"), make_source(name="Water Bureau")
+    shown = make_article(districts=[district])
+    from_source = make_article(source=source)
+    other = make_article()
+    client.get("/")
+    kept = fragments.fragment_count()
+    district.name = "Hexi District"
+    district.save()
+    source.name = "Tianjin Water Authority"
+    source.save()
+    home = client.get("/")
+    assert "Hexi District" in card_of(home, shown)
+    assert "Tianjin Water Authority" in card_of(home, from_source)
+    assert other.source.name in card_of(home, other)
+    assert fragments.fragment_count() == kept + 2
 
 
 # Indexes

@@ -5,6 +5,7 @@ import html5lib
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from articles import editorial, search
@@ -101,11 +102,23 @@ def test_parsed_query_separates_chinese_from_other_words():
     assert not ParsedQuery("!!! \x00 ...")
 
 
+def marked(segments):
+    """Segments as the search results write them (``includes/marked_text.html``)."""
+    return render_to_string("includes/marked_text.html", {"segments": segments})
+
+
 def test_highlight_escapes_text_and_marks_matches():
     """Only the <mark> elements are markup: everything else in the text is escaped."""
     parsed = ParsedQuery("invest 武清")
-    html = highlight('<b>New investment</b> in 武清区 & "more"', parsed)
-    assert html == (
+    segments = highlight('<b>New investment</b> in 武清区 & "more"', parsed)
+    assert segments == (
+        ("<b>New ", False),
+        ("investment", True),
+        ("</b> in ", False),
+        ("武清", True),
+        ('区 & "more"', False),
+    )
+    assert marked(segments) == (
         "&lt;b&gt;New <mark>investment</mark>&lt;/b&gt; in <mark>武清</mark>区 "
         "&amp; &quot;more&quot;"
     )
@@ -113,14 +126,14 @@ def test_highlight_escapes_text_and_marks_matches():
 
 def test_highlight_marks_every_stemmed_form():
     """Words sharing the query's English stem are marked, others are not."""
-    html = highlight("Investing, invested, investor, invests.", ParsedQuery("investment"))
+    html = marked(highlight("Investing, invested, investor, invests.", ParsedQuery("investment")))
     assert html == "<mark>Investing</mark>, <mark>invested</mark>, investor, <mark>invests</mark>."
 
 
 def test_snippet_is_cut_around_a_late_match():
     """A match far into the text gives an excerpt around it, with ellipses where it was cut."""
     text = "Opening words. " + "filler " * 100 + "the heating season starts " + "tail " * 100
-    html = snippet(text, ParsedQuery("heating"))
+    html = marked(snippet(text, ParsedQuery("heating")))
     assert html.startswith("… ") and html.endswith(" …")
     assert "<mark>heating</mark>" in html
     assert len(html) < 320

@@ -13,6 +13,7 @@ from unittest import mock
 import feedparser
 import pytest
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from articles import editorial
@@ -590,16 +591,24 @@ def test_future_change_notes_are_not_shown(client):
 # Diffs
 
 
+def diff_html(segments):
+    """A change as the comparison screens write it (``admin/articles/article/diff.html``)."""
+    return render_to_string("admin/articles/article/diff.html", {"segments": segments})
+
+
+def word_diff(old, new):
+    return diff_html(diff.word_diff(old, new))
+
+
 def test_word_diff_marks_insertions_and_deletions_and_escapes_everything():
-    html = diff.word_diff("Roads <b>close</b> at 5 am", "Roads <b>close</b> at 6 am")
+    html = word_diff("Roads <b>close</b> at 5 am", "Roads <b>close</b> at 6 am")
     assert html == "Roads &lt;b&gt;close&lt;/b&gt; at <del>5</del><ins>6</ins> am"
-    assert diff.word_diff("<script>x</script>", "") == "<del>&lt;script&gt;x&lt;/script&gt;</del>"
+    assert word_diff("<script>x</script>", "") == "<del>&lt;script&gt;x&lt;/script&gt;</del>"
 
 
 def test_chinese_is_compared_character_by_character():
     assert (
-        diff.word_diff("北辰区举办招聘会", "北辰区举办秋季招聘会")
-        == "北辰区举办<ins>秋季</ins>招聘会"
+        word_diff("北辰区举办招聘会", "北辰区举办秋季招聘会") == "北辰区举办<ins>秋季</ins>招聘会"
     )
 
 
@@ -609,7 +618,8 @@ def test_body_diff_keeps_paragraphs_and_shows_changed_links():
     [change] = diff.compare({"body": old}, {"body": new})
     assert change.field == "body"
     assert (
-        "First.\n\nSee the notice &lt;https://<del>a</del><ins>b</ins>.example/&gt;" in change.html
+        "First.\n\nSee the notice &lt;https://<del>a</del><ins>b</ins>.example/&gt;"
+        in diff_html(change.segments)
     )
 
 
@@ -618,7 +628,7 @@ def test_compare_lists_changed_fields_only():
            "source": {"id": 1, "name": "Daily"}, "featured": False}  # fmt: skip
     new = {"title": "B", "summary": "Same", "districts": [{"id": 2, "name": "Hexi"}],
            "source": {"id": 2, "name": "Weekly"}, "featured": True}  # fmt: skip
-    changes = {change.field: str(change.html) for change in diff.compare(old, new)}
+    changes = {change.field: diff_html(change.segments) for change in diff.compare(old, new)}
     assert set(changes) == {"title", "districts", "source", "featured"}
     assert changes["districts"] == "<del>Heping</del> <ins>Hexi</ins>"
     assert changes["source"] == "<del>Daily</del> <ins>Weekly</ins>"
@@ -822,12 +832,8 @@ def test_demo_content_has_a_correction_and_changes_in_review(client, settings):
     assert "<strong>Correction:</strong> The first version gave the wrong hotline number." in page
     assert corrected.public_updated_at > corrected.published_at
     assert [r.number for r in corrected.revisions.all()] == [1, 2]
-    assert (
-        "12319"
-        in diff.compare(
-            corrected.revisions.get(number=1).snapshot, corrected.revisions.get(number=2).snapshot
-        )[0].html
-    )
+    first, second = (corrected.revisions.get(number=n).snapshot for n in (1, 2))
+    assert "12319" in diff_html(diff.compare(first, second)[0].segments)
     waiting = Article.objects.get(slug="nankai-libraries-extend-evening-hours")
     assert waiting.pending_status == Pending.IN_REVIEW
     assert "9 pm" in public_page(client, waiting)
