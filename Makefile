@@ -15,7 +15,7 @@ TEST_ENV := DJANGO_SECRET_KEY=newsroom-test-only-not-secret
 PO_FILES := $(wildcard articles/locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: install run test lint format clean messages screenshots vendor-axe bench loadtest
+.PHONY: install run test lint format clean messages screenshots vendor-axe vnu bench loadtest
 # A failed compile must not leave a .mo that looks up to date.
 .DELETE_ON_ERROR:
 
@@ -46,7 +46,7 @@ run: install
 	DJANGO_DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
 
 test: install
-	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) VNU_JAR=$(VNU_JAR) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Loads BENCH_ARTICLES (100,000) stories into PostgreSQL (BENCH_DATABASE_URL, default
 # newsroom_bench, recreated), serves them with gunicorn and wrk on 127.0.0.1, and writes
@@ -84,5 +84,20 @@ vendor-axe:
 	  cp "$$tmp/package/LICENSE" tests/browser/vendor/axe-core-LICENSE.txt && \
 	  head -n 1 tests/browser/vendor/axe.min.js
 
+# The Nu Html Checker (the W3C's validator), which tests/articles/test_html_validity.py runs on
+# every kind of public page: from npm (vnu-jar), run with Java 17+. CI installs it; elsewhere the
+# test is skipped until `make vnu` has been run.
+VNU_VERSION ?= 26.9.27
+VNU_JAR := .cache/vnu-$(VNU_VERSION)/vnu.jar
+vnu: $(VNU_JAR)
+$(VNU_JAR):
+	@command -v npm >/dev/null || { echo "npm is needed: apt-get install npm"; exit 1; }
+	@command -v java >/dev/null || { echo "Java 17 or later is needed: apt-get install default-jre-headless"; exit 1; }
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  (cd "$$tmp" && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null) && \
+	  tar -xzf "$$tmp/vnu-jar-$(VNU_VERSION).tgz" -C "$$tmp" && \
+	  mkdir -p $(dir $(VNU_JAR)) && cp "$$tmp/package/build/dist/vnu.jar" $(VNU_JAR) && \
+	  java -jar $(VNU_JAR) --version
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache $(MO_FILES)
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .cache $(MO_FILES)

@@ -181,8 +181,10 @@ def article_structured_data(context, article):
         "headline": article.title[:110],
         "description": article.summary,
         "inLanguage": bcp47(article.language),
-        "datePublished": timezone.localtime(article.published_at).isoformat(),
-        "dateModified": timezone.localtime(article.updated_on).isoformat(),
+        "datePublished": timezone.localtime(article.published_at)
+        .replace(microsecond=0)
+        .isoformat(),
+        "dateModified": timezone.localtime(article.updated_on).replace(microsecond=0).isoformat(),
         "image": [share_image_url(context, article)],
         "publisher": {
             "@type": "GovernmentOrganization",
