@@ -58,12 +58,15 @@ def main(out_dir):
                 cold.append(len(queries))
                 for query in queries.captured_queries:
                     seq_scans |= _seq_scans(connection, query["sql"], large_tables)
-            warm, sizes = [], []
+            warm, sizes, gzipped = [], [], []
             for path in sample:
                 with CaptureQueriesContext(connection) as queries:
                     response = client.get(path)
                 warm.append(len(queries))
                 sizes.append(len(response.content))
+                # What a browser receives: it asks for gzip.
+                packed = client.get(path, headers={"accept-encoding": "gzip"})
+                gzipped.append(len(packed.content))
             # Each path's first request after a change (every memo cold): median of three.
             cold_ms = []
             for path in sample:
@@ -92,6 +95,7 @@ def main(out_dir):
                 "queries": max(warm),
                 "queries_cached": max(cached),
                 "bytes": round(statistics.mean(sizes)),
+                "bytes_gzip": round(statistics.mean(gzipped)),
                 "seq_scans": sorted(seq_scans),
             }
         )

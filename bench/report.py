@@ -40,9 +40,9 @@ def why_not_met(missed, floor, cores, connections):
         " (compiling SQL, building model instances), once the memos above have taken away what is"
         " the same for every reader. At the floor's rate in this run, a page at 8 % of the floor"
         f" may spend about {cores * 1000 / (0.08 * floor['rps']):.1f} ms of CPU a request all in,"
-        f" and one at 30 % about {cores * 1000 / (0.30 * floor['rps']):.1f} ms. The README"
-        ' ("Where the uncached targets stand") gives the profile, what was done and what would go'
-        " further.",
+        f" and one at 30 % about {cores * 1000 / (0.30 * floor['rps']):.1f} ms."
+        ' docs/performance.md ("Where the uncached targets stand") gives the profile, what was'
+        " done and what would go further.",
         "",
     ]
     return lines
@@ -81,8 +81,9 @@ def render(
         "- *Cache on*: the whole-page cache serves anonymous readers (pagecache/); *cache off*:"
         " every request rendered (`NEWSROOM_PAGE_CACHE_SECONDS=0`). Memos stay on in both: list"
         " counts and deep-page anchors, districts and sources, the masthead, footer, notices and"
-        " list filters, related stories and a search's ranked ids, each computed once per content"
-        ' change (README, "Memos").',
+        " list filters, related stories, a search's ranked ids and each sitemap page's entries,"
+        " each computed once per content change, and story cards, rendered once per process for"
+        ' what they show (docs/performance.md, "Memos").',
         "- CPU ms/request: what the app's gunicorn workers and PostgreSQL spent during the run"
         " (from /proc), divided by the requests served. The two cores also run wrk, Redis and the"
         " kernel, so their sum bounds the requests per second (about 2,000 / sum at best), and with"
@@ -113,7 +114,7 @@ def render(
             f"p99 {floor['p99_us'] / 1000:.2f} ms, {floor['errors'] + floor['non_2xx']} errors, "
             f"CPU {cpu(floor)} ms a request.",
             "",
-            "| Page | Paths | Requests/s | Share of floor | p50 ms | p99 ms | Errors | SQL/request | CPU ms/request (app + db) | Bytes | Target | Met |",
+            "| Page | Paths | Requests/s | Share of floor | p50 ms | p99 ms | Errors | SQL/request | CPU ms/request (app + db) | Bytes (gzip) | Target | Met |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
         ]
         list_page_1 = runs[mode].get("list, page 1")
@@ -147,7 +148,7 @@ def render(
             lines.append(
                 f"| {page['name']} | {page['paths']} | {run['rps']:,.0f} | {share:.1%} | "
                 f"{run['p50_us'] / 1000:.2f} | {p99:.2f} | {errors} | {queries} | {cpu(run)} | "
-                f"{page['bytes']:,} | {target} | {mark(ok)} |"
+                f"{page['bytes']:,} ({page['bytes_gzip']:,}) | {target} | {mark(ok)} |"
             )
         lines.append("")
 

@@ -24,6 +24,7 @@ def page(name, kind="list", **changes):
         "ms_cold": 31.4,
         "queries_cached": 0,
         "bytes": 18000,
+        "bytes_gzip": 4200,
         "seq_scans": [],
     }
     return {**measured, **changes}
@@ -65,7 +66,7 @@ def test_each_target_is_a_share_of_the_same_runs_floor():
         off={"list": run(50, 40), "district": run(90, 40)},
     )
     assert row(text, "list", "Page cache on").endswith(
-        "| 80.0% | 3.00 | 8.00 | 0 | 0 | 6.84 + 0.80 | 18,000 | ≥ 70%, p99 < 10 ms | ✅ |"
+        "| 80.0% | 3.00 | 8.00 | 0 | 0 | 6.84 + 0.80 | 18,000 (4,200) | ≥ 70%, p99 < 10 ms | ✅ |"
     )
     assert row(text, "list", "Page cache off").endswith("≥ 8%, p99 < 50 ms | ❌ |")
     assert row(text, "district", "Page cache off").endswith("≥ 8%, p99 < 50 ms | ✅ |")

@@ -317,7 +317,10 @@ def test_approving_a_major_change_publishes_a_note_and_moves_the_update_date(cli
     assert "First published." in entries[1]
     assert f"{timezone.localtime(first):%Y-%m-%d}" in entries[1]
     assert structured_data(page)["dateModified"] == updated.isoformat()
-    assert structured_data(page)["datePublished"] == timezone.localtime(first).replace(microsecond=0).isoformat()
+    assert (
+        structured_data(page)["datePublished"]
+        == timezone.localtime(first).replace(microsecond=0).isoformat()
+    )
     entry = feedparser.parse(client.get("/feeds/atom/").content).entries[0]
     assert entry.updated_parsed[:6] == article.public_updated_at.utctimetuple()[:6]
     sitemap = client.get("/sitemap-articles.xml").content.decode()
@@ -348,7 +351,10 @@ def test_a_minor_change_changes_no_date_and_adds_no_note(client, newsroom):
     assert re.search(r"Updated:.*?</span>", page, re.S).group(0) == re.search(
         r"Updated:.*?</span>", page_before, re.S
     ).group(0)
-    assert structured_data(page)["dateModified"] == timezone.localtime(first).replace(microsecond=0).isoformat()
+    assert (
+        structured_data(page)["dateModified"]
+        == timezone.localtime(first).replace(microsecond=0).isoformat()
+    )
     assert feedparser.parse(client.get("/feeds/atom/").content).entries[0].updated == feed_before
     assert "<strong>" not in re.search(
         r'<section class="story-history".*?</section>', page, re.S
