@@ -59,7 +59,7 @@ if not SECRET_KEY:
         # A clean one-line refusal rather than a traceback: this is an operator's mistake.
         sys.exit(
             "Newsroom refuses to start: set DJANGO_SECRET_KEY (a long random string), "
-            "or DJANGO_DEBUG=1 for local development."
+            "or DJANGO_DEBUG=1 for local development (`make run` keeps both in .env)."
         )
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 (debug only)
 
@@ -141,10 +141,14 @@ TEMPLATES = [
 
 # Database: an embedded SQLite file unless DATABASE_URL names another database,
 # e.g. postgres://postgres@127.0.0.1:5432/newsroom
+# Each app server process keeps its connection for DATABASE_CONN_MAX_AGE seconds (gunicorn's
+# sync workers: one each). With debug on the default is 0, a connection per request: runserver
+# serves each request in a thread of its own, and a connection kept by a thread that has ended
+# stays open, idle, until PostgreSQL runs out of connections.
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60),
         conn_health_checks=True,
     )
 }
@@ -464,7 +468,9 @@ NEWSROOM_COPYRIGHT = env(
 NEWSROOM_ICP_FILING = env("NEWSROOM_ICP_FILING", "津ICP备00000000号-1")
 NEWSROOM_PSB_FILING = env("NEWSROOM_PSB_FILING", "津公网安备 12000000000000号")
 NEWSROOM_HOME_STORIES = 10
-# The site's address, for links in emails sent outside a request (workflow notifications).
+# The site's address, for the links in emails (password resets, workflow notifications) and
+# in createuser's output; `make run` sets it to the address it serves on. Production sets it:
+# `check --deploy` warns otherwise (newsroom/checks.py).
 NEWSROOM_SITE_URL = env("NEWSROOM_SITE_URL", "http://127.0.0.1:8000")
 # Nothing is published without a second person: the approver is neither the author nor
 # anyone who edited it since its last review. Off only for one-person newsrooms.
