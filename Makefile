@@ -19,10 +19,18 @@ MO_FILES := $(PO_FILES:.po=.mo)
 # A failed compile must not leave a .mo that looks up to date.
 .DELETE_ON_ERROR:
 
+# What running the site needs (make install, make run); the test tools (the `test` extra in
+# pyproject.toml: pytest, Playwright, Schemathesis, ruff, ...) come on top with the targets that
+# use them, so a first `make run` installs none of them.
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 not found)."; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+TEST_TOOLS := $(VENV)/.installed-test
+$(TEST_TOOLS): $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $@
 
@@ -38,14 +46,21 @@ messages: install
 	DJANGO_DEBUG=1 $(MANAGE) makemessages --locale zh_Hans --no-obsolete \
 		--ignore .venv --ignore staticfiles --ignore tests --ignore build
 
-run: install
-	DJANGO_DEBUG=1 $(MANAGE) ensure_database
-	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput
-	DJANGO_DEBUG=1 $(MANAGE) seed_demo_data
-	DJANGO_DEBUG=1 $(MANAGE) ensure_admin --url http://$(HOST):$(PORT)/$${DJANGO_ADMIN_URL:-admin/}
-	DJANGO_DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+# The address the site is served on, for the links in emails and in createuser's output.
+SITE_URL = $(or $(NEWSROOM_SITE_URL),http://$(HOST):$(PORT))
+RUN_ENV = DJANGO_DEBUG=1 NEWSROOM_SITE_URL=$(SITE_URL)
 
-test: install
+# .env (git-ignored, newsroom/localenv.py) keeps debug on, a secret key made once and the site's
+# address for the manage.py commands typed in this checkout afterwards.
+run: install
+	$(PY) -m newsroom.localenv NEWSROOM_SITE_URL=$(SITE_URL)
+	$(RUN_ENV) $(MANAGE) ensure_database
+	$(RUN_ENV) $(MANAGE) migrate --noinput
+	$(RUN_ENV) $(MANAGE) seed_demo_data
+	$(RUN_ENV) $(MANAGE) ensure_admin
+	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+
+test: install $(TEST_TOOLS)
 	$(TEST_ENV) VNU_JAR=$(VNU_JAR) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Loads BENCH_ARTICLES (100,000) stories into PostgreSQL (BENCH_DATABASE_URL, default
@@ -60,17 +75,17 @@ bench: install
 loadtest: install
 	$(PY) -m bench.loadtest
 
-lint: install
+lint: install $(TEST_TOOLS)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
-format: install
+format: install $(TEST_TOOLS)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
 # Pictures of the real product in docs/screenshots/ (needs Chromium: apt-get install chromium).
-screenshots: install
+screenshots: install $(TEST_TOOLS)
 	$(PY) -m tests.browser.screenshots
 
 # Replace the vendored axe-core of the accessibility tests with release AXE_VERSION from npm.

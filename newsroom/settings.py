@@ -59,7 +59,7 @@ if not SECRET_KEY:
         # A clean one-line refusal rather than a traceback: this is an operator's mistake.
         sys.exit(
             "Newsroom refuses to start: set DJANGO_SECRET_KEY (a long random string), "
-            "or DJANGO_DEBUG=1 for local development."
+            "or DJANGO_DEBUG=1 for local development (`make run` keeps both in .env)."
         )
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 (debug only)
 
@@ -141,10 +141,14 @@ TEMPLATES = [
 
 # Database: an embedded SQLite file unless DATABASE_URL names another database,
 # e.g. postgres://postgres@127.0.0.1:5432/newsroom
+# Each app server process keeps its connection for DATABASE_CONN_MAX_AGE seconds (gunicorn's
+# sync workers: one each). With debug on the default is 0, a connection per request: runserver
+# serves each request in a thread of its own, and a connection kept by a thread that has ended
+# stays open, idle, until PostgreSQL runs out of connections.
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60),
         conn_health_checks=True,
     )
 }
@@ -411,21 +415,38 @@ NEWSROOM_PERMISSIONS_POLICY = (
 )
 NEWSROOM_CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 
-# django-axes: after AXES_FAILURE_LIMIT failed logins the account (any address) and the
-# address (any account) are refused for AXES_COOLOFF_MINUTES; each new try restarts it.
+# Password guessing (docs/security.md, "Logging in"). django-axes refuses a username at one
+# address after AXES_FAILURE_LIMIT failures there, for AXES_COOLOFF_MINUTES (each new try
+# restarts the wait), so one person's typos do not lock out an office behind the same address.
+# Above that, newsroom.logins.LockoutHandler refuses an address after
+# NEWSROOM_LOGIN_ADDRESS_LIMIT failures for any usernames (one guesser trying many accounts),
+# and a username after NEWSROOM_LOGIN_ACCOUNT_LIMIT failures from any addresses (many
+# addresses guessing one account's password); 0 turns either off.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-# Comma-separated alternatives; "a+b" locks only that combination, e.g. "username+ip_address".
+# Comma-separated alternatives; "a+b" locks only that combination ("username,ip_address"
+# would lock every account tried from an address, and an account from every address).
 AXES_LOCKOUT_PARAMETERS = [
     item.split("+") if "+" in item else item
-    for item in env_list("AXES_LOCKOUT_PARAMETERS", "username,ip_address")
+    for item in env_list("AXES_LOCKOUT_PARAMETERS", "username+ip_address")
 ]
+NEWSROOM_LOGIN_ADDRESS_LIMIT = env_int("NEWSROOM_LOGIN_ADDRESS_LIMIT", 30)
+NEWSROOM_LOGIN_ACCOUNT_LIMIT = env_int("NEWSROOM_LOGIN_ACCOUNT_LIMIT", 30)
+AXES_HANDLER = "newsroom.logins.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "newsroom.logins.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "newsroom.logins.client_ip"
 # Failed attempts are also kept one row each (admin: "Access failures").
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_SENSITIVE_PARAMETERS = ["password"]
+LOGIN_URL = "admin:login"
+
+# Forgotten passwords (newsroom/passwords.py): a link by email, valid once for
+# PASSWORD_RESET_TIMEOUT (Django's three days). So the form cannot flood a mailbox, at most
+# NEWSROOM_PASSWORD_RESET_EMAILS_PER_HOUR emails go to one address an hour, and one client
+# address may ask NEWSROOM_PASSWORD_RESET_REQUESTS_PER_HOUR times an hour.
+NEWSROOM_PASSWORD_RESET_EMAILS_PER_HOUR = env_int("NEWSROOM_PASSWORD_RESET_EMAILS_PER_HOUR", 3)
+NEWSROOM_PASSWORD_RESET_REQUESTS_PER_HOUR = env_int("NEWSROOM_PASSWORD_RESET_REQUESTS_PER_HOUR", 10)
 
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preloading binds every subdomain of the registrable domain for months and is hard
@@ -447,7 +468,9 @@ NEWSROOM_COPYRIGHT = env(
 NEWSROOM_ICP_FILING = env("NEWSROOM_ICP_FILING", "津ICP备00000000号-1")
 NEWSROOM_PSB_FILING = env("NEWSROOM_PSB_FILING", "津公网安备 12000000000000号")
 NEWSROOM_HOME_STORIES = 10
-# The site's address, for links in emails sent outside a request (workflow notifications).
+# The site's address, for the links in emails (password resets, workflow notifications) and
+# in createuser's output; `make run` sets it to the address it serves on. Production sets it:
+# `check --deploy` warns otherwise (newsroom/checks.py).
 NEWSROOM_SITE_URL = env("NEWSROOM_SITE_URL", "http://127.0.0.1:8000")
 # Nothing is published without a second person: the approver is neither the author nor
 # anyone who edited it since its last review. Off only for one-person newsrooms.

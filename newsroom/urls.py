@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +8,7 @@ from articles import sitemaps
 from articles.admin import view_on_site
 from articles.views import set_language
 
-from . import errors
+from . import errors, passwords
 
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom")
@@ -19,15 +18,26 @@ admin.site.index_title = _("Editorial desk")
 urlpatterns = [
     # Image uploads from the admin's rich-text editor (staff who may write articles only).
     path(settings.ADMIN_URL, include("richtext.urls")),
-    # Invited users set their own password through an emailed one-time link.
+    # Choosing a password through an emailed one-time link: invited users, and anyone who
+    # forgot theirs ("admin_password_reset" puts the link on the admin's login page).
+    path(
+        f"{settings.ADMIN_URL}password-reset/",
+        passwords.PasswordResetView.as_view(),
+        name="admin_password_reset",
+    ),
+    path(
+        f"{settings.ADMIN_URL}password-reset/sent/",
+        passwords.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
     path(
         f"{settings.ADMIN_URL}set-password/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        passwords.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
         f"{settings.ADMIN_URL}set-password/done/",
-        auth_views.PasswordResetCompleteView.as_view(),
+        passwords.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
     # The admin's "View on site" links, checked: before the admin's own URLs, which would

@@ -1,3 +1,5 @@
+import os
+import sys
 from io import StringIO
 
 import pytest
@@ -82,6 +84,23 @@ def test_ensure_admin_creates_one_administrator(settings):
     again = run("ensure_admin")
     assert "Password:" not in again and "changepassword admin" in again
     assert get_user_model().objects.filter(is_superuser=True).count() == 1
+
+
+def test_ensure_admin_prints_commands_and_addresses_that_work_as_printed(settings, monkeypatch):
+    """
+    The login address is the site's (NEWSROOM_SITE_URL, which `make run` sets to the address it
+    serves on), and the command to change the password names this Python, not `python`.
+    """
+    monkeypatch.chdir(settings.BASE_DIR)
+    settings.NEWSROOM_SITE_URL = "http://127.0.0.1:8123"
+    python = os.path.relpath(sys.executable)
+    first = run("ensure_admin")
+    assert "Log in at: http://127.0.0.1:8123/admin/" in first
+    assert f"\n  {python} manage.py changepassword admin\n" in first
+    again = run("ensure_admin")
+    assert again.strip().endswith(f"Forgot the password? {python} manage.py changepassword admin")
+    if (settings.BASE_DIR / ".venv").exists() and sys.prefix == str(settings.BASE_DIR / ".venv"):
+        assert python == ".venv/bin/python"
 
 
 def test_ensure_admin_passwords_differ():

@@ -168,3 +168,22 @@ def test_every_make_target_is_documented():
     documented = (DOCS / "development.md").read_text()
     missing = [target for target in targets if f"`make {target}`" not in documented]
     assert not missing, f"not in docs/development.md: {missing}"
+
+
+MANAGE_PY = re.compile(r"(?:([^\s`(]+)[ \t]+)?manage\.py[ \t]+([a-z_]+)(?![\w.])")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=page_id)
+def test_every_manage_py_command_runs_as_printed(page):
+    """
+    A `manage.py` command a page prints names the checkout's own Python, as it is typed in a
+    terminal after `make run` or `make install` (`.venv/bin/python manage.py ...`, never a bare
+    `python`, which may be another Python without Newsroom's packages), and a command that exists.
+    """
+    from django.core.management import get_commands
+
+    for match in MANAGE_PY.finditer(page.read_text()):
+        python, command = match.groups()
+        printed = match.group(0).strip()
+        assert python == ".venv/bin/python", f"{page_id(page)}: `{printed}`"
+        assert command in get_commands(), f"{page_id(page)}: no command {command}"

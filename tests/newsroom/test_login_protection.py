@@ -1,4 +1,4 @@
-"""Brute-force protection and the login log (django-axes, articles/security.py)."""
+"""Brute-force protection and the login log (django-axes and newsroom/logins.py)."""
 
 import logging
 
@@ -15,14 +15,23 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery-staple"
 
 
-def attempt(client, username, password, **headers):
-    """POST the admin login form the way a browser does."""
-    client.get("/admin/login/")
+OFFICE = "203.0.113.10"  # one address for a whole office, behind its NAT
+
+
+def attempt(client, username, password, address="127.0.0.1", **headers):
+    """POST the admin login form the way a browser at ``address`` does."""
+    client.get("/admin/login/", REMOTE_ADDR=address)
     return client.post(
         "/admin/login/",
         {"username": username, "password": password, "next": "/admin/"},
         headers=headers,
+        REMOTE_ADDR=address,
     )
+
+
+def fail(times, username, address="127.0.0.1"):
+    for _ in range(times):
+        attempt(Client(), username, "wrong-guess-123", address)
 
 
 @pytest.fixture
@@ -39,7 +48,9 @@ def test_repeated_failures_lock_the_account_with_a_clear_message(chief, settings
     assert locked.status_code == 429
     page = locked.content.decode()
     assert "Logging in is blocked for now" in page
+    assert "5 failed login attempts for this account from this network" in page
     assert "15 minutes" in page
+    assert 'href="/admin/password-reset/"' in page
     correct = attempt(Client(), "chief", PASSWORD)
     assert correct.status_code == 429
     assert "_auth_user_id" not in correct.wsgi_request.session
@@ -58,11 +69,75 @@ def test_lockout_expires_after_the_cool_off(chief, settings):
     assert response["Location"] == "/admin/"
 
 
+def test_one_persons_typos_do_not_lock_out_the_office(chief, settings):
+    """
+    A username is locked at the address its failures came from only: colleagues behind the
+    same address log in, and the same person logs in from another address.
+    """
+    make_superuser(username="colleague", password=PASSWORD)
+    fail(settings.AXES_FAILURE_LIMIT, "chief", OFFICE)
+    assert attempt(Client(), "chief", PASSWORD, OFFICE).status_code == 429
+    assert attempt(Client(), "colleague", PASSWORD, OFFICE).status_code == 302
+    assert attempt(Client(), "chief", PASSWORD, "198.51.100.30").status_code == 302
+
+
+def test_someone_who_keeps_trying_once_locked_out_locks_out_no_one_else(chief, settings):
+    """A locked-out username adds at most AXES_FAILURE_LIMIT failures to its address's count."""
+    fail(settings.NEWSROOM_LOGIN_ADDRESS_LIMIT * 2, "someone", OFFICE)
+    assert attempt(Client(), "chief", PASSWORD, OFFICE).status_code == 302
+
+
 def test_guessing_many_accounts_from_one_address_locks_the_address(chief, settings):
-    """Spraying passwords over many usernames from one address locks that address."""
-    for n in range(settings.AXES_FAILURE_LIMIT):
-        attempt(Client(), f"someone{n}", "wrong-guess-123")
-    assert attempt(Client(), "chief", PASSWORD).status_code == 429
+    """
+    Spraying passwords over many usernames from one address locks that address for everyone,
+    at NEWSROOM_LOGIN_ADDRESS_LIMIT failures, however few there are per username.
+    """
+    for n in range(settings.NEWSROOM_LOGIN_ADDRESS_LIMIT - 1):
+        attempt(Client(), f"someone{n}", "wrong-guess-123", OFFICE)
+    assert attempt(Client(), "chief", PASSWORD, OFFICE).status_code == 302
+    fail(1, "someone-else", OFFICE)
+    locked = attempt(Client(), "chief", PASSWORD, OFFICE)
+    assert locked.status_code == 429
+    assert "from this network, for several accounts" in locked.content.decode()
+    assert attempt(Client(), "chief", PASSWORD, "198.51.100.30").status_code == 302
+
+
+def test_guessing_one_account_from_many_addresses_locks_the_account(chief, settings):
+    """
+    Guesses at one username spread over many addresses lock that username everywhere, at
+    NEWSROOM_LOGIN_ACCOUNT_LIMIT failures; other accounts are not affected.
+    """
+    make_superuser(username="colleague", password=PASSWORD)
+    for n in range(settings.NEWSROOM_LOGIN_ACCOUNT_LIMIT):
+        fail(1, "chief", f"198.51.100.{n + 1}")
+    locked = attempt(Client(), "chief", PASSWORD, OFFICE)
+    assert locked.status_code == 429
+    assert "for this account, from several networks" in locked.content.decode()
+    assert attempt(Client(), "colleague", PASSWORD, OFFICE).status_code == 302
+
+
+def test_one_address_hammering_an_account_does_not_lock_it_everywhere(chief, settings):
+    """Only guesses from several addresses reach the account's ceiling."""
+    fail(settings.NEWSROOM_LOGIN_ACCOUNT_LIMIT * 2, "chief", "198.51.100.66")
+    assert attempt(Client(), "chief", PASSWORD, OFFICE).status_code == 302
+
+
+def test_the_ceilings_can_be_turned_off(chief, settings):
+    settings.NEWSROOM_LOGIN_ADDRESS_LIMIT = 0
+    settings.NEWSROOM_LOGIN_ACCOUNT_LIMIT = 0
+    for n in range(40):
+        attempt(Client(), f"someone{n}", "wrong-guess-123", OFFICE)
+        fail(1, "chief", f"198.51.100.{n + 1}")
+    assert attempt(Client(), "chief", PASSWORD, OFFICE).status_code == 302
+
+
+def test_every_lockout_is_a_page_in_both_languages(chief, settings):
+    """The lockout page says why in Chinese too, and where to choose a new password."""
+    fail(settings.AXES_FAILURE_LIMIT, "chief")
+    client = Client(headers={"accept-language": "zh-hans"})
+    page = attempt(client, "chief", PASSWORD).content.decode()
+    assert "暂时无法登录" in page and "此账号在此网络已有 5 次登录失败" in page
+    assert "设置新密码" in page
 
 
 def test_a_success_before_the_limit_resets_the_count(chief, settings):
@@ -107,7 +182,7 @@ def test_behind_a_proxy_lockout_hits_the_guesser_not_everyone(chief, settings):
     settings.NEWSROOM_TRUSTED_PROXY_COUNT = 1
     guesser = {"x-forwarded-for": "198.51.100.7"}
     # The guesser forges a left-hand entry; the proxy appends the real address.
-    for n in range(settings.AXES_FAILURE_LIMIT):
+    for n in range(settings.NEWSROOM_LOGIN_ADDRESS_LIMIT):
         attempt(Client(), f"someone{n}", "wrong", **{"x-forwarded-for": f"1.1.1.{n}, 198.51.100.7"})
     assert attempt(Client(), "nobody", "wrong", **guesser).status_code == 429
     editor = attempt(Client(), "chief", PASSWORD, **{"x-forwarded-for": "203.0.113.20"})

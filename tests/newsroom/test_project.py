@@ -38,6 +38,18 @@ def test_debug_needs_no_secret_key_and_is_off_by_default():
     assert result.stdout.strip() == "False"
 
 
+def test_app_servers_keep_their_connection_and_the_development_server_does_not():
+    """
+    gunicorn's workers reuse one connection each (60 s); with debug on (runserver, a thread per
+    request) each request closes its own, so ended threads leave no idle connection behind.
+    """
+    code = "print(settings.DATABASES['default']['CONN_MAX_AGE'])"
+    assert settings_in_subprocess(code, DJANGO_SECRET_KEY="k").stdout.strip() == "60"
+    assert settings_in_subprocess(code, DJANGO_DEBUG="1").stdout.strip() == "0"
+    chosen = settings_in_subprocess(code, DJANGO_DEBUG="1", DATABASE_CONN_MAX_AGE="30")
+    assert chosen.stdout.strip() == "30"
+
+
 def test_database_url_and_redis_url_switch_backends():
     code = "print(settings.DATABASES['default']['ENGINE'], settings.CACHES['default']['BACKEND'])"
     default = settings_in_subprocess(code, DJANGO_SECRET_KEY="k").stdout.split()

@@ -21,6 +21,7 @@ HOST = "news.example.gov.cn"
 PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
     "DJANGO_ALLOWED_HOSTS": HOST,
+    "NEWSROOM_SITE_URL": f"https://{HOST}",
 }
 
 
@@ -43,6 +44,22 @@ def test_check_deploy_is_clean_with_production_settings():
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "site_url",
+    ["", "http://news.example.gov.cn", "https://elsewhere.example", "https://"],
+    ids=["left-at-the-default", "plain-http", "a-host-not-allowed", "no-host"],
+)
+def test_check_deploy_warns_when_emailed_links_would_lead_elsewhere(site_url):
+    """Links in emails (password resets, invitations) use NEWSROOM_SITE_URL: it must be right."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env={"PATH": os.environ["PATH"], **PRODUCTION_ENV, "NEWSROOM_SITE_URL": site_url},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "(newsroom.W001) NEWSROOM_SITE_URL is" in result.stderr
 
 
 def test_every_silenced_check_is_explained():
