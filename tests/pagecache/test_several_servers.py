@@ -180,15 +180,22 @@ def test_publishing_through_one_server_shows_on_the_others_cached_pages():
 
             # Logged in through A, the session works on B; B's form token is accepted by A.
             change = f"/admin/articles/article/{story.pk}/change/"
-            status, url, form = desk.get(b, change)
+            status, url, _ = desk.get(b, change)
             assert status == 200 and url.endswith(change), url
-            # Approved through A with the workflow panel's form as B rendered it.
-            token = re.search(r'name="approve-token" value="([^"]*)"', form).group(1)
+            # Approved through A with the approval page's form as B rendered it.
             approve = f"/admin/articles/article/{story.pk}/workflow/approve/"
+            status, url, form = desk.get(b, approve)
+            assert status == 200 and url.endswith(approve), url
+            token = re.search(r'name="approve-token" value="([^"]*)"', form).group(1)
             status, url, _ = desk.post(
                 a,
                 approve,
-                {"csrfmiddlewaretoken": csrf_token(form), "approve-token": token, "approve-at": ""},
+                {
+                    "csrfmiddlewaretoken": csrf_token(form),
+                    "approve-token": token,
+                    "approve-at": "",
+                    "approve-confirm": "on",
+                },
             )
             assert status == 200 and url.endswith(change), url
             story.refresh_from_db()
