@@ -299,9 +299,13 @@ CKEDITOR_CONFIGS = {
         "allowedContent": (
             "h2 h3 h4 p br hr strong b em i u s sub sup ul li blockquote"
             " table caption thead tbody tfoot tr figure figcaption;"
-            " ol[start]; a[!href,title]; img[!src,alt,width,height];"
+            " ol[start]; a[!href,title]; img[!src,alt,width,height,role];"
             " th[colspan,rowspan,scope]; td[colspan,rowspan]"
         ),
+        # A picture pasted or dropped in is an upload widget until its upload ends; with an
+        # allowedContent of its own, the editor would strip the attribute that makes it one
+        # (so the picture stayed a placeholder). The widget's output never carries it.
+        "extraAllowedContent": "img[data-widget]",
         # Plugins whose output the sanitiser would remove, or that call outside services.
         "removePlugins": (
             "exportpdf,sourcearea,forms,iframe,flash,smiley,font,colorbutton,colordialog,"

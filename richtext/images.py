@@ -21,7 +21,7 @@ from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 # Pillow format name -> (extension, encoder options).
 FORMATS = {
@@ -40,6 +40,16 @@ MARKUP_SIGNATURES = (
 )  # fmt: skip
 
 
+def looks_like_accepted_format(data):
+    """
+    Whether ``data`` starts as a JPEG, PNG, GIF or WebP file does: a file that does but cannot
+    be read is a damaged picture, one that does not is no picture at all.
+    """
+    return data.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")) or (
+        data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+    )
+
+
 @dataclass(frozen=True)
 class CleanImage:
     """A re-encoded image, ready to store."""
@@ -56,6 +66,13 @@ class CleanImage:
     def as_file(self):
         """A ContentFile with a random name ending in the real format's extension."""
         return ContentFile(self.content, name=f"{secrets.token_hex(16)}.{self.extension}")
+
+
+def damaged_message():
+    return _(
+        "The file could not be read as a complete JPEG, PNG, GIF or WebP image; "
+        "it may be damaged or cut short."
+    )
 
 
 def refuse(message, code):
@@ -84,7 +101,7 @@ def clean_image(upload):
             "too_large",
         )
     if not data:
-        refuse(_("The file is empty."), "empty")
+        refuse(_("This file is not an image: it is empty."), "not_an_image")
     lowered = data.lower()
     if any(signature in lowered for signature in MARKUP_SIGNATURES):
         refuse(
@@ -95,6 +112,15 @@ def clean_image(upload):
         return _reencode(data)
     except ValidationError:
         raise
+    except UnidentifiedImageError:
+        # No image reader recognised it. Only a file that starts like one of the accepted
+        # formats is a damaged picture; anything else (text, a PDF, a document) is not one.
+        if not looks_like_accepted_format(data):
+            refuse(
+                _("This file is not an image. Choose a JPEG, PNG, GIF or WebP picture."),
+                "not_an_image",
+            )
+        refuse(damaged_message(), "invalid")
     except (Image.DecompressionBombError, Image.DecompressionBombWarning, MemoryError):
         refuse(
             _("The image has too many pixels; images may have at most %(limit).0f megapixels.")
@@ -105,13 +131,7 @@ def clean_image(upload):
         # Pillow parsing hostile input can fail in many ways (OSError for a truncated file,
         # SyntaxError, ValueError, struct.error, the decompression-bomb warning, ...): each
         # means the same to the editor, and none may become a server error.
-        refuse(
-            _(
-                "The file could not be read as a complete JPEG, PNG, GIF or WebP image; "
-                "it may be damaged or cut short."
-            ),
-            "invalid",
-        )
+        refuse(damaged_message(), "invalid")
 
 
 def _reencode(data):

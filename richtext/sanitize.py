@@ -8,6 +8,8 @@ staff member types can run script for readers. The CKEditor toolbar and its clie
 
 What survives: headings h2–h4, paragraphs, emphasis, lists, links (http, https, mailto, tel and
 site-relative), blockquotes, tables, figures and images from the site's own media, line breaks.
+An image the editor marked decorative keeps ``role="presentation"`` (with an empty ``alt``);
+``images_without_alt()`` names the others that describe nothing, for the form to refuse.
 No ``style``, no event handlers, no ``javascript:``/``data:``/``vbscript:`` in any attribute,
 no iframes, forms, SVG or MathML. Every link gets ``rel="noopener noreferrer"``.
 """
@@ -15,6 +17,7 @@ no iframes, forms, SVG or MathML. Every link gets ``rel="noopener noreferrer"``.
 import re
 from collections import Counter
 from functools import lru_cache
+from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
@@ -35,7 +38,8 @@ ALLOWED_ATTRIBUTES = {
     # No attribute on every element: without this, nh3 allows lang and title everywhere.
     "*": set(),
     "a": {"href", "title"},
-    "img": {"src", "alt", "width", "height"},
+    # role: only "presentation", an image marked decorative (the editor's image dialog).
+    "img": {"src", "alt", "width", "height", "role"},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
     "ol": {"start"},
@@ -52,6 +56,8 @@ CLEAN_CONTENT_TAGS = {
 }  # fmt: skip
 
 SCOPE_VALUES = {"row", "col", "rowgroup", "colgroup"}
+# How an editor marks a body image decorative: screen readers skip it, it needs no alt text.
+DECORATIVE_ROLE = "presentation"
 NUMERIC_ATTRIBUTES = {"width", "height", "colspan", "rowspan", "start"}
 
 # Browsers ignore ASCII whitespace and control characters inside a URL scheme
@@ -97,6 +103,8 @@ def _attribute_filter(tag, attribute, value):
         return value if value.isdigit() and len(value) <= 5 else None
     if attribute == "scope":
         return value if value in SCOPE_VALUES else None
+    if attribute == "role":
+        return value if value == DECORATIVE_ROLE else None
     return value
 
 
@@ -117,8 +125,23 @@ def _cleaner_options():
 IMG_TAG = re.compile(r'<img((?:\s+[a-z-]+="[^"]*")*)\s*/?>')
 
 
-def _drop_images_without_source(match):
-    return match.group(0) if ' src="' in match.group(1) else ""
+_ATTRIBUTE = re.compile(r'\s+([a-z-]+)="([^"]*)"')
+
+
+def image_attributes(tag_attributes):
+    """The attributes of an ``IMG_TAG`` match's group 1, as a dict of their (escaped) values."""
+    return dict(_ATTRIBUTE.findall(tag_attributes))
+
+
+def _clean_image(match):
+    attributes = image_attributes(match.group(1))
+    if "src" not in attributes:
+        # An image whose address was not on the site's media is removed, not left empty.
+        return ""
+    if "role" in attributes and attributes.get("alt", "").strip():
+        # Described, so not decorative: a screen reader must not skip what it says.
+        return match.group(0).replace(f' role="{DECORATIVE_ROLE}"', "")
+    return match.group(0)
 
 
 def sanitize_html(html):
@@ -126,8 +149,22 @@ def sanitize_html(html):
     if not html:
         return ""
     clean = nh3.clean(html, attribute_filter=_attribute_filter, **_cleaner_options())
-    # An image whose address was not on the site's media is removed, not left empty.
-    return IMG_TAG.sub(_drop_images_without_source, clean).strip()
+    return IMG_TAG.sub(_clean_image, clean).strip()
+
+
+def images_without_alt(clean_html):
+    """
+    The images of a sanitised body that describe nothing and are not marked decorative, as
+    ``(position, file name)``: the first image of the body is 1.
+    """
+    missing = []
+    for position, match in enumerate(IMG_TAG.finditer(clean_html or ""), start=1):
+        attributes = image_attributes(match.group(1))
+        if attributes.get("role") == DECORATIVE_ROLE or unescape(attributes.get("alt", "")).strip():
+            continue
+        name = unquote(urlsplit(unescape(attributes.get("src", ""))).path.rsplit("/", 1)[-1])
+        missing.append((position, name))
+    return missing
 
 
 class _Inventory(HTMLParser):

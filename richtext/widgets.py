@@ -27,5 +27,8 @@ class RichTextEditor(CKEditorWidget):
     @property
     def media(self):
         # After ckeditor.js and before the editors start (ckeditor-init.js waits for
-        # DOMContentLoaded): editor-upload-button.js registers the newsroomupload plugin.
-        return super().media + Media(js=["js/editor-uploads.js", "js/editor-upload-button.js"])
+        # DOMContentLoaded): editor-upload-button.js registers the newsroomupload plugin;
+        # editor-alt-text.js asks for every picture's alternative text.
+        return super().media + Media(
+            js=["js/editor-uploads.js", "js/editor-upload-button.js", "js/editor-alt-text.js"]
+        )

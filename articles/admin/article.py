@@ -15,10 +15,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from articles.editorial import WorkflowError, catalogue, revisions, transitions
+from articles.editorial import WorkflowError, catalogue, queues, revisions, transitions
 from articles.models import Article, EditingPresence
 from articles.times import format_local
 from richtext.renditions import ensure_renditions
+from richtext.templatetags.richtext import rich_text
 
 from . import screens
 from .base import NewsroomAdmin, with_zone_lazy
@@ -26,45 +27,58 @@ from .forms import ArticleAdminForm
 
 
 class WorkQueueFilter(admin.SimpleListFilter):
-    """The editorial queues: my drafts, awaiting review, scheduled, urgent needing review."""
+    """
+    The editorial queues (``articles.editorial.queues``): my drafts, changes requested of me,
+    awaiting review, scheduled, urgent needing review, withdrawn in the last week. The admin's
+    front page counts them and links here.
+    """
 
     title = _("work")
     parameter_name = "queue"
 
     def lookups(self, request, model_admin):
-        return [
-            ("mine", _("My drafts")),
-            ("review", _("Awaiting review")),
-            ("scheduled", _("Scheduled")),
-            ("urgent", _("Published urgently, needs review")),
-            ("changes", _("Live, with unpublished changes")),
-        ]
+        return [(queue.name, queue.label) for queue in queues.QUEUES.values()]
+
+    def queryset(self, request, queryset):
+        if self.value() in queues.QUEUES:
+            return queues.in_queue(queryset, self.value(), request.user)
+        return queryset
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """
+    The status, with a scheduled story apart: it is approved but not public, so "Published"
+    lists only what readers can see now.
+    """
+
+    title = _("status")
+    parameter_name = "status__exact"
+    SCHEDULED = "scheduled"
+
+    def lookups(self, request, model_admin):
+        choices = list(Article.Status.choices)
+        at = [value for value, label in choices].index(Article.Status.PUBLISHED)
+        return [*choices[:at], (self.SCHEDULED, _("Scheduled")), *choices[at:]]
 
     def queryset(self, request, queryset):
         match self.value():
-            case "mine":
-                return queryset.filter(author=request.user, status=Article.Status.DRAFT)
-            case "review":
-                return queryset.awaiting_review()
-            case "scheduled":
-                # Articles not yet public, and approved changes waiting for their time.
-                return queryset.scheduled() | queryset.filter(
-                    pending_status=Article.PendingStatus.SCHEDULED
-                )
-            case "urgent":
-                return queryset.urgent_unconfirmed()
-            case "changes":
-                return queryset.with_pending_changes()
-        return queryset
+            case None:
+                return queryset
+            case self.SCHEDULED:
+                return queryset.scheduled()
+            case Article.Status.PUBLISHED:
+                return queryset.published()
+            case value:
+                return queryset.filter(status=value)
 
 
 @admin.register(Article)
 class ArticleAdmin(NewsroomAdmin):
     form = ArticleAdminForm
-    list_display = [
-        "title", "workflow_status", "district_names", "source", "published", "author",
-    ]  # fmt: skip
-    list_filter = [WorkQueueFilter, "status", "featured", "language", "districts", "source"]
+    # Districts and source share a column, so the list fits a laptop's screen beside the
+    # navigation and the filters.
+    list_display = ["title", "workflow_status", "origin", "published", "author"]
+    list_filter = [WorkQueueFilter, StatusFilter, "featured", "language", "districts", "source"]
     list_select_related = ["source", "author"]
     search_fields = ["title", "summary"]
     date_hierarchy = "published_at"
@@ -72,7 +86,9 @@ class ArticleAdmin(NewsroomAdmin):
     # "N results" for the current filter is enough at 100,000 rows.
     show_full_result_count = False
     autocomplete_fields = ["districts", "source"]
-    prepopulated_fields = {"slug": ["title"]}
+    # No prepopulated_fields: Django's script makes slugs its own way (it drops accents,
+    # keeps a leading "-", ignores the room kept for "-2"); the form's script makes the
+    # slug the server makes (ArticleAdminForm, static/js/article-form.js).
     readonly_fields = [
         "workflow_status", "publication_time", "public_update_time", "author", "created",
         "last_saved",
@@ -99,6 +115,18 @@ class ArticleAdmin(NewsroomAdmin):
         (_("Record"), {"fields": ["author", "created", "last_saved"]}),
     ]
     actions = ["submit_selected", "approve_selected", "unschedule_selected", "confirm_selected"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only: the body as readers will see it (body_formatted), not its HTML source.
+        return [
+            (name, {**options, "fields": [
+                "body_formatted" if field == "body" else field for field in options["fields"]
+            ]})
+            for name, options in fieldsets
+        ]  # fmt: skip
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user).prefetch_related("districts")
@@ -135,9 +163,18 @@ class ArticleAdmin(NewsroomAdmin):
             return None
         return super().get_view_on_site_url(obj)
 
-    @admin.display(description=_("districts"))
-    def district_names(self, obj):
-        return ", ".join(district.name for district in obj.districts.all()) or _("City-wide")
+    @admin.display(description=_("Where it comes from"))
+    def origin(self, obj):
+        """The districts (or city-wide), and under them the source."""
+        districts = ", ".join(district.name for district in obj.districts.all())
+        return format_html(
+            '{}<br><span class="article-source">{}</span>', districts or _("City-wide"), obj.source
+        )
+
+    @admin.display(description=_("body"))
+    def body_formatted(self, obj):
+        """Sanitised, with responsive pictures: the public page's own filter."""
+        return rich_text(obj.body)
 
     @admin.display(description=_("status"), ordering="status")
     def workflow_status(self, obj):
@@ -148,7 +185,8 @@ class ArticleAdmin(NewsroomAdmin):
             else "urgent"
             if obj.status == Article.Status.PUBLISHED and obj.urgent_unconfirmed
             else obj.status,
-            obj.workflow_label(),
+            # The publication time has a column of its own, beside this one.
+            obj.workflow_label(with_time=False),
         )
 
     # Times: a column heading names the zone once; a single value names it itself.
@@ -231,14 +269,18 @@ class ArticleAdmin(NewsroomAdmin):
 
     def response_change(self, request, obj):
         if getattr(obj, "saved_as_draft", None) is not None:
-            self.message_user(
-                request,
-                gettext(
+            if obj.is_scheduled():
+                message = gettext(
+                    "Saved as unpublished changes (revision %(number)s). The approved version "
+                    "goes public at its time unless the changes are approved first."
+                )
+            else:
+                message = gettext(
                     "Saved as unpublished changes (revision %(number)s). Readers still see the "
                     "live version until the changes are approved."
                 )
-                % {"number": obj.saved_as_draft.number},
-                messages.INFO,
+            self.message_user(
+                request, message % {"number": obj.saved_as_draft.number}, messages.INFO
             )
         return super().response_change(request, obj)
 

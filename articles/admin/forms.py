@@ -11,15 +11,23 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from articles.editorial import revisions, roles
 from articles.editorial.catalogue import asks_major
-from articles.models import AlertBanner, Article, ChangeNote, SlugRedirect
+from articles.models import (
+    SLUG_ROOM,
+    AlertBanner,
+    Article,
+    ChangeNote,
+    SlugRedirect,
+    is_made_from,
+    slug_from_title,
+)
 from articles.times import with_zone
 from richtext.forms import CleanImageField, image_limits_help
-from richtext.sanitize import removed_markup, sanitize_html
+from richtext.sanitize import images_without_alt, removed_markup, sanitize_html
 from richtext.widgets import RichTextEditor
 
 
@@ -63,16 +71,87 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["lead_image"].help_text = " ".join(
                 [str(Article._meta.get_field("lead_image").help_text), image_limits_help()]
             )
+        for field in self.fields.values():
+            if type(field.widget) in {forms.TextInput, forms.URLInput}:
+                # The admin's width for a line of text (a bare input is 20 characters wide).
+                field.widget.attrs.setdefault("class", "vTextField")
+        if "title" in self.fields:
+            self._count_characters(self.fields["title"])
+        if "slug" in self.fields:
+            self._follow_title(self.fields["slug"])
+
+    @staticmethod
+    def _count_characters(field):
+        """
+        A live count instead of the browser's maxlength, which cuts a pasted text short
+        without a word (static/js/article-form.js); the server says when it is too long.
+        """
+        attrs = field.widget.attrs
+        attrs["data-max-chars"] = attrs.pop("maxlength", field.max_length)
+        attrs["data-count-text"] = gettext("%(count)s of %(limit)s characters")
+        attrs["data-over-text"] = gettext("%(count)s of %(limit)s characters: %(over)s too many")
+
+    def slug_follows_title(self):
+        """
+        Until a story is first published its address follows its title: no reader has a
+        link to it yet. From then on it is kept, and changing it leaves a redirect.
+        """
+        return self.instance.published_at is None
+
+    def _follow_title(self, field):
+        field.widget.attrs.pop("maxlength", None)
+        field.help_text = _(
+            "The story's address, as in /articles/this-slug/; Chinese characters are allowed. "
+            "Until the story is first published it is made from the title, unless you type "
+            "your own (a number is added when another story has it). After that it is kept, "
+            "and changing it sends readers of the old address on to the new one."
+        )
+        instance = self.instance
+        if self.slug_follows_title() and (
+            instance.pk is None or is_made_from(instance.slug, instance.title)
+        ):
+            # static/js/article-form.js makes the slug from the title as it is typed, as
+            # slug_from_title() does when saving.
+            field.widget.attrs["data-follows-title"] = "id_title"
+            field.widget.attrs["data-slug-length"] = (
+                Article._meta.get_field("slug").max_length - SLUG_ROOM
+            )
+
+    class Media:
+        js = ["js/article-form.js"]
 
     def clean_body(self):
         body = self.cleaned_data.get("body", "")
         clean = sanitize_html(body)
         # Reported after saving (ArticleAdmin.save_model), so the editor knows what changed.
         self.body_removals = removed_markup(body, clean)
+        missing = images_without_alt(clean)
+        if missing:
+            # Refused rather than shipped: readers who cannot see a picture would get nothing.
+            pictures = ", ".join(
+                gettext("picture %(position)s (%(name)s)") % {"position": position, "name": name}
+                for position, name in missing
+            )
+            raise forms.ValidationError(
+                ngettext(
+                    "Describe every picture for readers who cannot see it: %(pictures)s has no "
+                    "alternative text. Double-click it in the editor and describe it, or tick "
+                    "“Decorative” if it adds nothing a reader would miss.",
+                    "Describe every picture for readers who cannot see it: %(pictures)s have "
+                    "no alternative text. Double-click each in the editor and describe it, or "
+                    "tick “Decorative” if it adds nothing a reader would miss.",
+                    len(missing),
+                )
+                % {"pictures": pictures},
+                code="image_without_alt",
+            )
         return clean
 
     def clean_slug(self):
         slug = self.cleaned_data.get("slug", "")
+        title = self.cleaned_data.get("title")
+        if title and self.slug_follows_title() and self._slug_is_made(slug, title):
+            return self.instance.slug_for_title(title)
         if not slug and self.instance.pk and self.instance.is_live():
             # A live article keeps its address unless someone types a new one.
             return self.instance.slug
@@ -85,6 +164,19 @@ class ArticleAdminForm(forms.ModelForm):
                 )
             )
         return slug
+
+    def _slug_is_made(self, slug, title):
+        """
+        Whether ``slug`` was made, not chosen: blank, what the title makes (as the page's
+        script fills it in), or the slug made from the title the story had, left alone.
+        """
+        instance = self.instance
+        return (
+            not slug
+            or slug == slug_from_title(title)
+            or (instance.pk is not None and slug == instance.slug
+                and is_made_from(instance.slug, instance.title))
+        )  # fmt: skip
 
     def clean(self):
         cleaned = super().clean()

@@ -50,6 +50,16 @@ def transition_initial(article, transition):
     return initial
 
 
+def stored_version_label(article):
+    """
+    The name of what the article's row holds, compared as ``live``: the approved version of
+    a scheduled story, which no reader has seen yet, is not called live.
+    """
+    if article.is_scheduled():
+        return gettext("the approved version")
+    return gettext("the live version")
+
+
 def may_share(model_admin, request, article):
     return article.status != Article.Status.REMOVED and model_admin.has_change_permission(request)
 
@@ -297,7 +307,7 @@ class CompareScreen(ArticleScreen):
             changes=diff.compare(old[1], new[1]),
             a=a,
             b=b,
-            choices=[("live", gettext("the live version"))]
+            choices=[("live", stored_version_label(article))]
             + [
                 (str(number), gettext("revision %(number)s") % {"number": number})
                 for number in numbers
@@ -325,7 +335,7 @@ class CompareScreen(ArticleScreen):
     def side(article, value):
         """A side of a comparison: ``live``, or a revision number. Returns (label, snapshot)."""
         if value == "live":
-            return gettext("the live version"), revisions.live_snapshot(article.pk)
+            return stored_version_label(article), revisions.live_snapshot(article.pk)
         try:
             revision = article.revisions.get(number=int(value))
         except (TypeError, ValueError, Revision.DoesNotExist):
@@ -357,7 +367,12 @@ class RestoreScreen(ArticleScreen):
             "old": revision.number,
             "new": new.number,
         }
-        if Article.objects.get(pk=article.pk).is_live():
+        current = Article.objects.get(pk=article.pk)
+        if current.is_scheduled():
+            message += " " + gettext(
+                "The approved version goes public at its time unless this one is approved first."
+            )
+        elif current.is_live():
             message += " " + gettext("Readers still see the live version until it is approved.")
         messages.success(request, message)
         return HttpResponseRedirect(change_url(article))

@@ -12,6 +12,7 @@ The editorial package: everything that changes a story's state, and the rules fo
 - ``scheduling``: approved changes going live at their time
 - ``history``: ``log()``, the one way to write a story's history; ``audit``: its CSV export
 - ``sharing``: preview links for people without an account
+- ``queues``: what waits for whom (the admin's work filter and front page)
 - ``notifications``: mail, sent after commit; ``signals``: what the rest of the project hears
 
 It builds on ``articles.models`` and sends signals; it knows nothing of the admin, the views

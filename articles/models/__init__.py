@@ -18,7 +18,15 @@ stands alone. ``import-linter`` (``pyproject.toml``, ``make lint``) keeps it so.
 """
 
 from .addresses import SlugRedirect, story_url, story_urls
-from .article import Article, default_language, language_choices, validate_slug_not_numeric
+from .article import (
+    SLUG_ROOM,
+    Article,
+    default_language,
+    is_made_from,
+    language_choices,
+    slug_from_title,
+    validate_slug_not_numeric,
+)
 from .base import ContentQuerySet, bulk_written
 from .history import ArticleEvent, ChangeNote, Revision
 from .querysets import FEATURED_SLOTS, ArticleQuerySet, districts_prefetch
@@ -37,6 +45,7 @@ from .taxonomy import District, Source
 __all__ = [
     "CACHE_TIMEOUT",
     "FEATURED_SLOTS",
+    "SLUG_ROOM",
     "AlertBanner",
     "Article",
     "ArticleEvent",
@@ -58,7 +67,9 @@ __all__ = [
     "default_psb_filing",
     "default_site_name",
     "districts_prefetch",
+    "is_made_from",
     "language_choices",
+    "slug_from_title",
     "story_url",
     "story_urls",
     "validate_slug_not_numeric",

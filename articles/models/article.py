@@ -7,6 +7,8 @@ package (``articles/editorial/``), which checks who may do what; this module sta
 state means.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -34,6 +36,28 @@ def default_language():
 
 def language_choices():
     return settings.LANGUAGES
+
+
+# Characters kept free at the end of a slug made from a title, for "-2", "-3" … when another
+# story already has it.
+SLUG_ROOM = 8
+
+
+def slug_from_title(title):
+    """
+    The slug a title makes, before any number is added to tell it from another story's:
+    Django's ``slugify`` keeping Chinese, cut to leave ``SLUG_ROOM``, never digits only.
+    static/js/article-form.js makes the same in the browser, so the form shows what is saved.
+    """
+    length = Article._meta.get_field("slug").max_length - SLUG_ROOM
+    base = slugify(title, allow_unicode=True)[:length].strip("-") or "story"
+    return f"story-{base}" if base.isdigit() else base
+
+
+def is_made_from(slug, title):
+    """Whether ``slug`` is the one ``title`` makes, numbered or not ("…-2")."""
+    base = slug_from_title(title)
+    return slug == base or re.fullmatch(re.escape(base) + r"-[0-9]+", slug) is not None
 
 
 def validate_slug_not_numeric(value):
@@ -396,13 +420,18 @@ class Article(models.Model):
             return self.pending_status in {"", self.PendingStatus.DRAFT}
         return self.status == self.Status.DRAFT
 
-    def workflow_label(self):
+    def workflow_label(self, with_time=True):
         """
         The status as the admin shows it: "Scheduled for …", "Published urgently — needs
-        review", "Published, with unpublished changes (in review)".
+        review", "Published, with unpublished changes (in review)". Without ``with_time``, a
+        scheduled story is just "Scheduled", where its publication time is shown beside it.
         """
         if self.is_scheduled():
-            label = _("Scheduled for %(time)s") % {"time": format_local(self.published_at)}
+            label = (
+                _("Scheduled for %(time)s") % {"time": format_local(self.published_at)}
+                if with_time
+                else _("Scheduled")
+            )
         elif self.status == self.Status.PUBLISHED and self.urgent_unconfirmed:
             label = _("Published urgently — needs review")
         else:
@@ -484,11 +513,18 @@ class Article(models.Model):
             stories = stories.filter(~Exists(through.filter(article_id=OuterRef("pk"))))
         return stories[:limit]
 
-    def _unique_slug(self):
-        max_length = self._meta.get_field("slug").max_length
-        base = slugify(self.title, allow_unicode=True)[: max_length - 8].strip("-") or "story"
-        if base.isdigit():
-            base = f"story-{base}"
+    def slug_for_title(self, title):
+        """
+        The address a story that was never published takes from ``title``: its own slug if
+        that was already made from the same title (so saving again changes nothing), else the
+        first free one of ``slug_from_title(title)``, ``…-2``, ``…-3`` …
+        """
+        if self.slug and is_made_from(self.slug, title):
+            return self.slug
+        return self._unique_slug(title)
+
+    def _unique_slug(self, title=None):
+        base = slug_from_title(self.title if title is None else title)
         candidate, n = base, 1
         others = Article.objects.exclude(pk=self.pk)
         # An old address of another article keeps redirecting to it: not reused.

@@ -69,7 +69,7 @@
     restoreCaret(editor)
     const image = editor.document.createElement("img")
     image.setAttribute("src", url)
-    image.setAttribute("alt", "")
+    // No alt yet: editor-alt-text.js opens the image dialog to ask for it.
     editor.insertElement(image)
   }
 

@@ -72,6 +72,13 @@ def district():
     return District.objects.get(slug=DISTRICT_SLUG).get_absolute_url()
 
 
+def admin_desk():
+    """The admin's front page: what waits for the person, then the apps."""
+    from django.urls import reverse
+
+    return reverse("admin:index")
+
+
 def admin_article_list():
     from django.urls import reverse
 
@@ -136,6 +143,7 @@ SHOTS = [
     Shot("detail", detail),
     Shot("district", district),
     Shot("search", search),
+    Shot("admin-desk", admin_desk, devices=("wide",), staff=True),
     Shot("admin-article-list", admin_article_list, devices=("wide",), staff=True),
     Shot("admin-review-queue", admin_review_queue, devices=("wide",), staff=True),
     Shot(

@@ -10,7 +10,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from tests.browser import support
-from tests.factories import make_article, make_district, make_source, make_superuser
+from tests.factories import (
+    make_article,
+    make_district,
+    make_source,
+    make_superuser,
+    make_user,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -133,6 +139,76 @@ def test_admin_article_form_has_no_new_serious_axe_violations(page, site):
     support.login(page, user.username, support.PASSWORD)
     page.goto(f"/admin/articles/article/{site['story'].pk}/change/")
     support.wait_for_ckeditor(page)
+    violations = without_known(support.blocking(support.run_axe(page)), KNOWN_ADMIN_VIOLATIONS)
+    assert not violations, support.describe_violations(violations)
+
+
+ADMIN_PAGES = {
+    "desk": lambda site: "/admin/",
+    "article list": lambda site: "/admin/articles/article/",
+    "work queue": lambda site: "/admin/articles/article/?queue=changes_requested",
+    "revisions": lambda site: f"/admin/articles/article/{site['story'].pk}/revisions/",
+}
+
+
+@pytest.mark.parametrize("name", ADMIN_PAGES)
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_admin_page_has_no_new_serious_axe_violations(request, name, device, site):
+    """The admin's front page with its queues, the article list and the revisions."""
+    page = request.getfixturevalue(DEVICE_PAGES[device])
+    user = make_superuser(password=support.PASSWORD)
+    support.login(page, user.username, support.PASSWORD)
+    response = page.goto(ADMIN_PAGES[name](site))
+    assert response.status == 200
+    violations = without_known(support.blocking(support.run_axe(page)), KNOWN_ADMIN_VIOLATIONS)
+    assert not violations, support.describe_violations(violations)
+
+
+def test_admin_article_form_with_its_pictures_has_no_new_serious_axe_violations(page, site):
+    """
+    The form with a lead image's thumbnail, the title's count, and the image dialog open
+    asking for a picture's alternative text.
+    """
+    from django.core.files.base import ContentFile
+
+    from tests.factories import make_image_bytes
+
+    story = site["story"]
+    story.lead_image_alt = "Resurfacing on Weijin Road"
+    story.lead_image.save("road.jpg", ContentFile(make_image_bytes()))
+    user = make_superuser(password=support.PASSWORD)
+    support.login(page, user.username, support.PASSWORD)
+    page.goto(f"/admin/articles/article/{story.pk}/change/")
+    support.wait_for_ckeditor(page)
+    page.fill("#id_title", "A title " * 30)
+    violations = without_known(support.blocking(support.run_axe(page)), KNOWN_ADMIN_VIOLATIONS)
+    assert not violations, support.describe_violations(violations)
+    support.ckeditor_editable(page).click()
+    with page.expect_file_chooser() as chooser:
+        support.ckeditor_button(page, "newsroomuploadimage")
+    chooser.value.set_files(
+        files=[{"name": "road.jpg", "mimeType": "image/jpeg", "buffer": make_image_bytes()}]
+    )
+    dialog = page.locator(".cke_dialog:visible")
+    dialog.wait_for()
+    dialog.locator("a.cke_dialog_ui_button_ok").click()  # refused: the note becomes a problem
+    violations = without_known(
+        support.blocking(support.run_axe(page, {"include": [".cke_dialog"]})),
+        KNOWN_ADMIN_VIOLATIONS,
+    )
+    assert not violations, support.describe_violations(violations)
+
+
+def test_a_read_only_article_has_no_new_serious_axe_violations(page, site):
+    """A story its writer may no longer edit, its body shown as readers see it."""
+    writer = make_user(role="writer", password=support.PASSWORD)
+    story = make_article(
+        title="In review", status="in_review", author=writer, body=RICH_BODY,
+        source=site["source"],
+    )  # fmt: skip
+    support.login(page, writer.username, support.PASSWORD)
+    page.goto(f"/admin/articles/article/{story.pk}/change/")
+    assert page.locator(".field-body_formatted h2").inner_text() == "What changes"
     violations = without_known(support.blocking(support.run_axe(page)), KNOWN_ADMIN_VIOLATIONS)
     assert not violations, support.describe_violations(violations)
 

@@ -101,7 +101,7 @@ def test_staff_writes_an_article_in_ckeditor(page):
 def test_writer_uploads_an_image_previews_and_submits(page):
     """
     A writer (not a superuser) types a story, uploads a picture with the editor's "Upload
-    image" button, sets district and source, saves, opens the preview from the form (the
+    image" button and describes it, sets district and source, saves, opens the preview from the form (the
     draft with its title, marked as a preview) and submits it for review from the workflow
     panel: the story is then in review, authored by the writer, with the picture.
     """
@@ -120,6 +120,7 @@ def test_writer_uploads_an_image_previews_and_submits(page):
     image = support.ckeditor_editable(page).locator("img[src^='/media/']")
     image.wait_for()
     src = image.get_attribute("src")
+    describe_picture(page, "The footbridge over the Beiyun River at dawn")
     support.pick_autocomplete(page, "districts", "Wuqing")
     support.pick_autocomplete(page, "source", "Tianjin Daily")
     support.admin_save(page, "_continue")
@@ -283,8 +284,9 @@ def upload_with_toolbar_button(page, name, data, mime_type="image/jpeg"):
 def test_upload_image_button_puts_the_picture_into_the_story(page):
     """
     The editor's "Upload image" button opens the browser's file picker (no dialog, no
-    iframe); the chosen JPEG is uploaded, appears in the editor from /media/, and the saved
-    body keeps it, pointing at a file that is in storage.
+    iframe); the chosen JPEG is uploaded, appears in the editor from /media/, the image
+    dialog asks what it shows, and the saved body keeps it with that text, pointing at a
+    file that is in storage.
     """
     user = make_superuser(password=support.PASSWORD)
     make_source(name="Tianjin Daily", slug="tianjin-daily")
@@ -304,19 +306,31 @@ def test_upload_image_button_puts_the_picture_into_the_story(page):
     assert re.fullmatch(r"/media/editor/\d{4}/\d{2}/[0-9a-f]{32}\.jpg", src)
     # The picker's input is the page's own, not part of the article form.
     assert page.locator("form input[type=file]:not([name])").count() == 0
+    describe_picture(page, "The new bridge over the Haihe at dawn")
 
     support.pick_autocomplete(page, "source", "Tianjin Daily")
     support.admin_save(page)
     assert "was added successfully" in page.locator(".messagelist").inner_text()
     article = Article.objects.get(title="New bridge opens")
-    assert flatten_html(article.body) == f'<p>The bridge at dawn:<img alt="" src="{src}"></p>'
+    assert flatten_html(article.body) == (
+        f'<p>The bridge at dawn:<img alt="The new bridge over the Haihe at dawn" src="{src}"></p>'
+    )
     assert default_storage.exists(src.removeprefix("/media/"))
+
+
+def describe_picture(page, text):
+    """Answer the image dialog that an inserted picture opens: its alternative text, OK."""
+    dialog = page.locator(".cke_dialog:visible")
+    dialog.get_by_label("Alternative Text").fill(text)
+    dialog.locator("a.cke_dialog_ui_button_ok").click()
+    dialog.wait_for(state="hidden")
 
 
 def test_upload_image_button_shows_the_refusal_and_inserts_nothing(page, page_errors):
     """
     A file that is not a picture (text named .jpg) chosen with the "Upload image" button is
-    refused: the editor shows the server's reason as a warning and its content is unchanged.
+    refused: the editor shows the server's reason (it is not an image) as a warning and its
+    content is unchanged.
     """
     user = make_superuser(password=support.PASSWORD)
     support.login(page, user.username, support.PASSWORD)
@@ -329,7 +343,8 @@ def test_upload_image_button_shows_the_refusal_and_inserts_nothing(page, page_er
     upload_with_toolbar_button(page, "notes.jpg", b"Meeting notes, not a picture.\n" * 20)
     warning = page.locator("#cke_notifications_area_id_body .cke_notification_warning")
     warning.wait_for()
-    assert "could not be read as a complete JPEG, PNG, GIF or WebP image" in warning.inner_text()
+    # Not "damaged": a text file is no picture at all (richtext.images.clean_image).
+    assert "This file is not an image." in warning.inner_text()
     assert support.ckeditor_editable(page).locator("img").count() == 0
     assert support.ckeditor_data(page) == before
     assert sorted(Path(default_storage.location).rglob("*")) == stored_before

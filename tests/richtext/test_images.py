@@ -189,3 +189,41 @@ def test_cmyk_jpeg_becomes_rgb():
     """Print-ready CMYK JPEGs are converted to RGB, which every browser shows."""
     clean = clean_image(make_upload(make_image_bytes("JPEG", mode="CMYK", color=(0, 50, 100, 0))))
     assert Image.open(io.BytesIO(clean.content)).mode == "RGB"
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (b"Minutes of the district meeting, 3 May.\n" * 20, "minutes.jpg"),
+        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n", "notice.jpg"),
+        (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 200, "report.png"),
+        (b"", "empty.jpg"),
+    ],
+    ids=["text", "pdf", "office document", "empty"],
+)
+def test_a_file_that_is_no_image_at_all_is_called_so(data, name):
+    """Text, a PDF, a document or nothing at all: "This file is not an image", not "damaged"."""
+    error = refusal(data, name)
+    assert error.code == "not_an_image"
+    assert error.messages[0].startswith("This file is not an image")
+    assert "damaged" not in error.messages[0]
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "GIF", "WEBP"])
+@pytest.mark.parametrize("keep", [24, 0.5], ids=["header only", "half"])
+def test_a_damaged_picture_is_still_called_damaged(fmt, keep):
+    """A real picture cut short, even to its first bytes, is damaged, not "not an image"."""
+    data = make_image_bytes(fmt, size=(400, 300))
+    cut = data[: keep if isinstance(keep, int) else int(len(data) * keep)]
+    error = refusal(cut, f"photo.{fmt.lower()}")
+    assert error.code == "invalid"
+    assert "damaged or cut short" in error.messages[0]
+
+
+def test_not_an_image_is_said_in_chinese():
+    """The message is translated."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        error = refusal(b"just some text", "note.jpg")
+    assert "不是图片" in error.messages[0]

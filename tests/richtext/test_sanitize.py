@@ -1,6 +1,6 @@
 import pytest
 
-from richtext.sanitize import removed_markup, sanitize_html
+from richtext.sanitize import images_without_alt, removed_markup, sanitize_html
 
 
 @pytest.mark.parametrize(
@@ -117,3 +117,37 @@ def test_removed_markup_names_what_went():
 def test_removed_markup_is_quiet_when_nothing_was_lost(html):
     """Normalising (tbody, rel, entities, closing tags) is not reported as a removal."""
     assert removed_markup(html) == []
+
+
+@pytest.mark.parametrize(
+    ("dirty", "clean"),
+    [
+        # Marked decorative in the editor: kept, for screen readers to skip.
+        ('<img src="/media/a.jpg" alt="" role="presentation">',
+         '<img src="/media/a.jpg" alt="" role="presentation">'),
+        # Any other role, or on anything else, goes.
+        ('<img src="/media/a.jpg" alt="A map" role="button">', '<img src="/media/a.jpg" alt="A map">'),
+        ('<p role="presentation">x</p>', "<p>x</p>"),
+        # Described, so not decorative: what it says must be read.
+        ('<img src="/media/a.jpg" alt="A map" role="presentation">',
+         '<img src="/media/a.jpg" alt="A map">'),
+    ],
+)  # fmt: skip
+def test_a_decorative_image_keeps_its_mark(dirty, clean):
+    """role="presentation" on an image with an empty alt is how a body image is decorative."""
+    assert sanitize_html(dirty) == clean
+    assert sanitize_html(clean) == clean
+
+
+def test_images_without_alt_are_named_with_their_place():
+    """Neither described nor decorative: each is named by its place in the body and its file."""
+    body = sanitize_html(
+        '<p><img src="/media/editor/2026/01/river.jpg" alt="The river at dawn">'
+        '<img src="/media/editor/2026/01/b%C3%BCro.jpg"></p>'
+        '<img src="/media/editor/2026/01/line.png" alt="" role="presentation">'
+        '<img src="/media/editor/2026/01/blank.png" alt="   ">'
+        '<img src="/media/editor/2026/01/empty.png" alt="">'
+    )
+    assert images_without_alt(body) == [(2, "büro.jpg"), (4, "blank.png"), (5, "empty.png")]
+    assert images_without_alt("<p>No pictures</p>") == []
+    assert images_without_alt('<img src="/media/a.jpg" alt="Tom &amp; Jerry">') == []

@@ -246,5 +246,6 @@ def test_editor_is_configured_for_the_hardened_upload(editor_client):
     toolbar = [button for group in config["toolbar_Newsroom"] for button in group]
     assert "Source" not in toolbar
     assert "sourcearea" in config["removePlugins"]
-    assert "img[!src,alt,width,height]" in config["allowedContent"]
+    # role: only to mark a picture decorative (richtext/sanitize.py keeps "presentation").
+    assert "img[!src,alt,width,height,role]" in config["allowedContent"]
     assert "style" not in config["allowedContent"] and "{" not in config["allowedContent"]
