@@ -1,4 +1,11 @@
-"""RSS 2.0 and Atom feeds of the latest published stories: all, per district, per source."""
+"""
+RSS 2.0 and Atom feeds of the latest published stories: all, per district, per source.
+
+A feed is in the reader's language (its title and description are translated); each story
+says its own language, since a Chinese story may stand in an English feed: Atom's ``xml:lang``
+on the entry, and in RSS, which has no language per item, Dublin Core's ``dc:language`` (an
+RSS 2.0 module; feed readers such as feedparser read it as the entry's language).
+"""
 
 import io
 
@@ -11,6 +18,7 @@ from django.utils.translation import gettext_noop
 
 from .models import Article, District, SiteSettings, Source
 from .search import xml_safe
+from .templatetags.newsroom import bcp47
 
 FEED_ITEMS = 30
 
@@ -33,12 +41,25 @@ class WrittenAtOnce:
         outfile.write(document.getvalue())
 
 
+DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
+
+
 class RssFeed(WrittenAtOnce, Rss201rev2Feed):
-    pass
+    """RSS 2.0, each item with its language as ``dc:language``."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:dc": DUBLIN_CORE}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("dc:language", item["language"])
 
 
 class AtomFeed(WrittenAtOnce, Atom1Feed):
-    pass
+    """Atom, each entry with its language as ``xml:lang``."""
+
+    def item_attributes(self, item):
+        return {**super().item_attributes(item), "xml:lang": item["language"]}
 
 
 class LatestArticlesFeed(Feed):
@@ -80,6 +101,10 @@ class LatestArticlesFeed(Feed):
 
     def item_categories(self, item):
         return [xml_safe(district.name) for district in item.district_list]
+
+    def item_extra_kwargs(self, item):
+        # The story's language as a BCP 47 tag ("zh-Hans"), for RssFeed and AtomFeed.
+        return {"language": bcp47(item.language)}
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

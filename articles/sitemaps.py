@@ -5,11 +5,12 @@ News sitemap of the last two days at /sitemap-news.xml.
 
 from datetime import timedelta
 from functools import cached_property
+from typing import NamedTuple
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models.functions import Coalesce
+from django.db.models import Max
+from django.db.models.functions import Coalesce, TruncMonth
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -82,11 +83,58 @@ class SourceSitemap(Sitemap):
         return Source.objects.only("slug")
 
 
+class Period(NamedTuple):
+    """An archive page: a year, or a month of it, and its stories' newest public update."""
+
+    year: int
+    month: int | None
+    lastmod: object
+
+
+def archive_periods():
+    """
+    The archives that have published stories, newest first, each year before its months: one
+    query grouping the stories by month of the site's time zone.
+    """
+    months = (
+        Article.objects.published()
+        .annotate(month=TruncMonth("published_at"))
+        .values("month")
+        .annotate(lastmod=Max(LASTMOD))
+        .order_by("-month")
+        .values_list("month", "lastmod")
+    )
+    by_year = {}
+    for month, lastmod in months:
+        by_year.setdefault(month.year, []).append(Period(month.year, month.month, lastmod))
+    periods = []
+    for year, in_year in by_year.items():
+        periods.append(Period(year, None, max(period.lastmod for period in in_year)))
+        periods.extend(in_year)
+    return periods
+
+
+class ArchiveSitemap(Sitemap):
+    """The archives of the years and months that have stories (``/articles/2020/11/``)."""
+
+    def items(self):
+        # Memoised like the lists' counts: it changes only when content does.
+        return memoise("sitemap-archives", (), archive_periods)
+
+    def location(self, item):
+        if item.month is None:
+            return reverse("articles:archive_year", args=[item.year])
+        return reverse("articles:archive_month", args=[item.year, item.month])
+
+    def lastmod(self, item):
+        return item.lastmod
+
+
 class PageSitemap(Sitemap):
     """The fixed public pages."""
 
     def items(self):
-        return ["articles:home", "articles:list", "articles:districts"]
+        return ["articles:home", "articles:list", "articles:districts", "articles:sources"]
 
     def location(self, item):
         return reverse(item)
@@ -95,7 +143,7 @@ class PageSitemap(Sitemap):
 class NewsSitemap(StoryLocations, Sitemap):
     """
     Stories of the last two days, for the ``news:`` namespace (template ``sitemap_news.xml``),
-    with their times formatted here once, in the site's time zone.
+    with their times formatted here once, in the site's time zone, and each story's language.
     """
 
     limit = NEWS_LIMIT
@@ -107,7 +155,7 @@ class NewsSitemap(StoryLocations, Sitemap):
             .filter(published_at__gte=since)
             .newest_first()
             .annotate(lastmod=LASTMOD)
-            .values_list("slug", "title", "published_at", "lastmod", named=True)
+            .values_list("slug", "title", "language", "published_at", "lastmod", named=True)
         )
 
     def lastmod(self, item):
@@ -121,18 +169,27 @@ class NewsSitemap(StoryLocations, Sitemap):
             url["lastmod_time"] = story.lastmod.astimezone(zone).isoformat()
             url["publication_time"] = story.published_at.astimezone(zone).isoformat()
             url["news_title"] = xml_safe(story.title)
+            url["news_language"] = news_language(story.language)
         return urls
 
 
-def news_language():
-    """The site's language as Google News wants it: an ISO 639 code, zh-cn for Simplified."""
-    code = settings.LANGUAGE_CODE.lower()
-    return "zh-cn" if code in {"zh-hans", "zh-cn", "zh"} else code.split("-")[0]
+def news_language(code):
+    """
+    A language as Google News wants it: an ISO 639 code, "zh-cn" for Simplified Chinese
+    ("zh-tw" for Traditional).
+    """
+    code = code.lower()
+    if code in {"zh-hans", "zh-cn", "zh-sg", "zh"}:
+        return "zh-cn"
+    if code in {"zh-hant", "zh-tw", "zh-hk", "zh-mo"}:
+        return "zh-tw"
+    return code.split("-")[0]
 
 
 SITEMAPS = {
     "pages": PageSitemap,
     "articles": ArticleSitemap,
+    "archives": ArchiveSitemap,
     "districts": DistrictSitemap,
     "sources": SourceSitemap,
 }
@@ -145,7 +202,6 @@ def news_sitemap(request):
     response = sitemap_views.sitemap(
         request, NEWS_SITEMAPS, template_name="sitemap_news.xml", content_type="application/xml"
     )
-    response.context_data["news_language"] = news_language()
     # Read once here: the context processor's lazy site_name would be evaluated per story.
     response.context_data["publication_name"] = SiteSettings.load().site_name
     return response

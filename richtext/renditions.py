@@ -4,8 +4,9 @@ Responsive renditions of stored images: a few widths, in WebP with a JPEG fallba
 Renditions live on the default storage beside nothing but their own kind
 (``renditions/<original name>-w<width>.<webp|jpg>``), so their names follow from the original's
 name and no table records them. ``responsive_image()`` returns what a page needs
-(srcsets, fallback URL, intrinsic size) and makes any missing rendition on the way; the answer
-is cached so a page view costs no storage calls once an image has been seen.
+(srcsets, fallback URL, intrinsic size, the smallest and largest renditions) and makes any
+missing rendition on the way; the answer is cached so a page view costs no storage calls once
+an image has been seen, and ``responsive_images()`` asks the cache once for a whole list.
 Everything goes through Django's storage API, so media can live on S3-compatible storage.
 """
 
@@ -36,14 +37,29 @@ VERSION = 1
 
 
 @dataclass(frozen=True)
+class Rendition:
+    """One rendition: its URL and its size in pixels."""
+
+    url: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
 class ResponsiveImage:
-    """What ``<picture>``/``<img srcset>`` markup needs for one stored image."""
+    """
+    What ``<picture>``/``<img srcset>`` markup needs for one stored image; the smallest
+    renditions for a thumbnail (a story card), the largest JPEG for sharing (Open Graph).
+    """
 
     width: int
     height: int
     webp_srcset: str
     jpeg_srcset: str
     fallback_url: str
+    small_jpeg: Rendition
+    small_webp: Rendition
+    large_jpeg: Rendition
 
 
 def widths_for(original_width):
@@ -84,32 +100,54 @@ def responsive_image(name, storage=None):
     """
     if not name:
         return None
+    return responsive_images([name], storage=storage)[name]
+
+
+def responsive_images(names, storage=None):
+    """
+    ``{name: responsive_image(name)}`` for the stored images ``names``, with one cache lookup
+    for all of them (a list page's twenty cards).
+    """
     storage = storage or default_storage
-    size = cache.get(_cache_key(name))
-    if size is None:
-        size = ensure_renditions(name, storage=storage)
+    names = list(dict.fromkeys(name for name in names if name))
+    keys = {name: _cache_key(name) for name in names}
+    sizes = cache.get_many(keys.values()) if keys else {}
+    described = {}
+    for name, key in keys.items():
+        size = sizes.get(key)
         if size is None:
-            return None
-        cache.set(_cache_key(name), size, CACHE_SECONDS)
-    return _describe(name, *size, storage=storage)
+            size = ensure_renditions(name, storage=storage)
+            if size is not None:
+                cache.set(key, size, CACHE_SECONDS)
+        described[name] = None if size is None else _describe(name, *size, storage=storage)
+    return described
 
 
 def _describe(name, original_width, original_height, storage):
     widths = widths_for(original_width)
 
+    def url(width, extension):
+        return storage.url(rendition_name(name, width, extension))
+
     def srcset(extension):
-        return ", ".join(
-            f"{storage.url(rendition_name(name, width, extension))} {width}w" for width in widths
+        return ", ".join(f"{url(width, extension)} {width}w" for width in widths)
+
+    def rendition(width, extension):
+        return Rendition(
+            url(width, extension), width, scaled_height(original_width, original_height, width)
         )
 
     fallback = max(width for width in widths if width <= 960 or width == widths[0])
-    largest = widths[-1]
+    smallest, largest = widths[0], widths[-1]
     return ResponsiveImage(
         width=largest,
         height=scaled_height(original_width, original_height, largest),
         webp_srcset=srcset("webp"),
         jpeg_srcset=srcset("jpg"),
-        fallback_url=storage.url(rendition_name(name, fallback, "jpg")),
+        fallback_url=url(fallback, "jpg"),
+        small_jpeg=rendition(smallest, "jpg"),
+        small_webp=rendition(smallest, "webp"),
+        large_jpeg=rendition(largest, "jpg"),
     )
 
 

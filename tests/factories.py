@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import ExifTags, Image
@@ -108,6 +109,15 @@ def make_image_bytes(fmt="JPEG", size=(1200, 800), color=(40, 110, 170), mode="R
     output = io.BytesIO()
     image.save(output, format=fmt, **save)
     return output.getvalue()
+
+
+def give_lead_image(article, size=(1200, 800), name="picture.jpg"):
+    """
+    ``article`` with a lead image stored as an upload leaves it (its renditions are made on
+    demand); set its alt text or ``lead_image_decorative`` when making the article.
+    """
+    article.lead_image.save(name, ContentFile(make_image_bytes(size=size)), save=True)
+    return article
 
 
 def make_phone_photo(size=(1600, 1200)):

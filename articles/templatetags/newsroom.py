@@ -1,6 +1,6 @@
 """
-Template helpers for the public site: story cards and search results, language tags, share
-images, structured data, sitemap dates.
+Template helpers for the public site: story cards and search results (with their lead images),
+language tags, share images, structured data, sitemap dates.
 
 The markup is in templates (``includes/story_card.html``, ``includes/search_result.html``);
 these tags compute what the templates show, and keep the cards and results as fragment memos
@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import to_locale
 
 from pagecache import render_fragment
+from richtext.renditions import responsive_image, responsive_images
 
 register = template.Library()
 
@@ -45,6 +46,21 @@ def og_locale(language_code):
     return {"zh-hans": "zh_CN", "en": "en_US"}.get(str(language_code), to_locale(language_code))
 
 
+class Picture(NamedTuple):
+    """
+    A story's lead image in a list (``includes/card_picture.html``): its smallest renditions,
+    and all of them (``srcset``) where the picture is shown large (the front page's lead).
+    """
+
+    jpeg_url: str
+    webp_url: str
+    width: int
+    height: int
+    alt: str
+    jpeg_srcset: str = ""
+    webp_srcset: str = ""
+
+
 class Card(NamedTuple):
     """What a story card shows (``includes/story_card.html``), and so the key of its fragment."""
 
@@ -55,6 +71,7 @@ class Card(NamedTuple):
     language: str
     source: str
     districts: tuple[str, ...]
+    picture: Picture | None
 
 
 class Result(NamedTuple):
@@ -67,23 +84,57 @@ class Result(NamedTuple):
     title: tuple[tuple[str, bool], ...]
     snippet: tuple[tuple[str, bool], ...]
     published_at: datetime
+    language: str
     source: str
     districts: tuple[str, ...]
+    picture: Picture | None
+
+
+def lead_images(articles):
+    """
+    The ``ResponsiveImage`` of each story's lead image, by its storage name, for a list of
+    stories: one cache lookup for the whole list (``richtext.renditions``).
+    """
+    return responsive_images(article.lead_image.name for article in articles)
+
+
+def card_picture(article, images, large=False):
+    """
+    The ``Picture`` a card shows for ``article``, or None when it has no lead image (or the
+    image cannot be read); ``images`` comes from ``lead_images()``. Its alt text is the
+    editor's, empty for a decorative picture.
+    """
+    image = images.get(article.lead_image.name) if article.lead_image else None
+    if image is None:
+        return None
+    small, small_webp = image.small_jpeg, image.small_webp
+    return Picture(
+        small.url,
+        small_webp.url,
+        small.width,
+        small.height,
+        "" if article.lead_image_decorative else article.lead_image_alt,
+        image.jpeg_srcset if large else "",
+        image.webp_srcset if large else "",
+    )
 
 
 @register.simple_tag
-def story_card(article, level=2, size=""):
+def story_card(article, level=2, size="", images=None):
     """
-    One story in a list (``includes/story_card.html``): linked title, summary, date, source
-    and districts; ``level`` is the heading level (so headings stay in order), ``size`` "lead"
-    or "featured" on the front page.
+    One story in a list (``includes/story_card.html``): linked title, summary, date, source,
+    districts and the lead image's small rendition; ``level`` is the heading level (so
+    headings stay in order), ``size`` "lead" or "featured" on the front page.
 
     A list page shows 20 cards, and rendering each through the template engine was most of an
     uncached list's cost (docs/benchmarks.md): each card is a fragment memo
     (``pagecache.fragments``) keyed by everything it shows, so only a story this process has
     not shown as it is now is rendered. Districts come from ``prefetch_related``
-    (``Article.objects.with_districts()``).
+    (``Article.objects.with_districts()``); the pictures of a list from one cache lookup
+    (``story_cards``).
     """
+    if images is None:
+        images = lead_images([article])
     card = Card(
         article.get_absolute_url(),
         article.title,
@@ -92,36 +143,43 @@ def story_card(article, level=2, size=""):
         article.language,
         article.source.name,
         tuple(district.name for district in article.district_list),
+        card_picture(article, images, large=size == "lead"),
     )
     return render_fragment("includes/story_card.html", story=card, level=level or 2, size=size)
 
 
 @register.simple_tag
-def story_cards(articles, level=2):
+def story_cards(articles, level=2, size=""):
     """``story_card`` for each of ``articles``."""
+    articles = list(articles)
+    images = lead_images(articles)
     # Each card is its template's output, escaped there.
-    return mark_safe("".join(story_card(article, level) for article in articles))
+    return mark_safe("".join(story_card(article, level, size, images) for article in articles))
 
 
 @register.simple_tag
 def search_results(articles):
     """
     A search page's results (``includes/search_result.html``), each story's title and snippet
-    with the reader's words marked, its date, source and districts; fragment memos like the
-    story cards, for the same reason.
+    with the reader's words marked, its date, source, districts and lead image; fragment
+    memos like the story cards, for the same reason.
     """
+    articles = list(articles)
+    images = lead_images(articles)
     # Each result is its template's output, escaped there.
-    return mark_safe("".join(search_result(article) for article in articles))
+    return mark_safe("".join(search_result(article, images) for article in articles))
 
 
-def search_result(article):
+def search_result(article, images):
     result = Result(
         article.get_absolute_url(),
         article.title_segments,
         article.snippet_segments,
         article.published_at,
+        article.language,
         article.source.name,
         tuple(district.name for district in article.district_list),
+        card_picture(article, images),
     )
     return render_fragment("includes/search_result.html", result=result)
 
@@ -143,15 +201,32 @@ def _absolute(context, url):
     return request.build_absolute_uri(url) if request else url
 
 
-@register.simple_tag(takes_context=True)
-def share_image_url(context, article=None):
-    """
-    The image shown when a page is shared and in an article's structured data.
+class ShareImage(NamedTuple):
+    """The picture shown when a page is shared (Open Graph, Twitter) and in structured data."""
 
-    The site's share image for now; an article's lead image takes its place when articles
-    get one.
+    url: str
+    width: int
+    height: int
+    alt: str
+
+
+@register.simple_tag(takes_context=True)
+def share_image(context, article=None):
     """
-    return _absolute(context, static(SHARE_IMAGE))
+    The ``ShareImage`` of a page: a story's lead image (its largest JPEG rendition, with the
+    editor's alt text, empty when decorative), else the site's share image.
+    """
+    # A page without a story passes the template engine's empty string for it.
+    if article and article.lead_image:
+        image = responsive_image(article.lead_image.name)
+        if image is not None:
+            large = image.large_jpeg
+            alt = "" if article.lead_image_decorative else article.lead_image_alt
+            return ShareImage(_absolute(context, large.url), large.width, large.height, alt)
+    site = context.get("site")
+    return ShareImage(
+        _absolute(context, static(SHARE_IMAGE)), *SHARE_IMAGE_SIZE, site.site_name if site else ""
+    )
 
 
 @register.filter
@@ -162,6 +237,10 @@ def script_json(data):
     """
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=None)
     return mark_safe(text.translate(_SCRIPT_ESCAPES))  # escaped for a script element
+
+
+def _image_object(image):
+    return {"@type": "ImageObject", "url": image.url, "width": image.width, "height": image.height}
 
 
 @register.simple_tag(takes_context=True)
@@ -185,7 +264,7 @@ def article_structured_data(context, article):
         .replace(microsecond=0)
         .isoformat(),
         "dateModified": timezone.localtime(article.updated_on).replace(microsecond=0).isoformat(),
-        "image": [share_image_url(context, article)],
+        "image": [_image_object(share_image(context, article))],
         "publisher": {
             "@type": "GovernmentOrganization",
             "name": organisation,

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from tests.articles.test_search import HIDDEN_STATES
 from tests.factories import make_article, make_district, make_source
+from tests.htmlcheck import parse, text
 from tests.querycounts import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -119,6 +120,37 @@ def test_feeds_send_last_modified(client):
     assert "Last-Modified" in client.get("/feeds/rss/")
 
 
+@pytest.mark.parametrize(
+    ("url", "label", "rss", "atom"),
+    [
+        ("/articles/", "Follow the latest stories in a feed reader:", "/feeds/rss/", "/feeds/atom/"),
+        ("/articles/{year}/", "Follow the latest stories in a feed reader:", "/feeds/rss/",
+         "/feeds/atom/"),
+        ("/districts/wuqing/", "Follow the stories about Wuqing in a feed reader:",
+         "/districts/wuqing/rss/", "/districts/wuqing/atom/"),
+        ("/sources/daily/", "Follow the stories from Tianjin Daily in a feed reader:",
+         "/sources/daily/rss/", "/sources/daily/atom/"),
+    ],
+)  # fmt: skip
+def test_lists_show_readers_their_feeds(client, settings, url, label, rss, atom):
+    """List, archive, district and source pages show visible links to their feeds, in both
+    languages."""
+    article = make_article(
+        districts=[make_district(name="Wuqing", slug="wuqing")],
+        source=make_source(name="Tianjin Daily", slug="daily"),
+    )
+    url = url.format(year=timezone.localtime(article.published_at).year)
+    document = parse(client.get(url).content)
+    [follow] = [p for p in document.iter("p") if p.get("class") == "follow"]
+    assert text(follow) == f"{label} RSS Atom"
+    links = {a.get("type"): a.get("href") for a in follow.iter("a")}
+    assert links == {"application/rss+xml": rss, "application/atom+xml": atom}
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    document = parse(client.get(url).content)
+    [follow] = [p for p in document.iter("p") if p.get("class") == "follow"]
+    assert "阅读器" in text(follow), text(follow)
+
+
 def test_pages_advertise_their_feeds(client):
     """Every page links the site feeds in its head; district and source pages their own."""
     wuqing = make_district(name="Wuqing", slug="wuqing")
@@ -133,6 +165,44 @@ def test_pages_advertise_their_feeds(client):
     assert 'href="/feeds/rss/"' in district
     page = client.get("/sources/daily/").content.decode()
     assert 'href="/sources/daily/rss/"' in page and 'href="/sources/daily/atom/"' in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/feeds/rss/", "/feeds/atom/", "/districts/wuqing/rss/", "/districts/wuqing/atom/",
+     "/sources/daily/rss/", "/sources/daily/atom/"],
+)  # fmt: skip
+@pytest.mark.parametrize("reader", ["en", "zh-hans"])
+def test_each_entry_declares_its_own_language(client, settings, url, reader):
+    """
+    A feed is in the reader's language; each story in it says its own: a Chinese story in an
+    English feed is Chinese (Atom: xml:lang on the entry; RSS: dc:language on the item).
+    """
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = reader
+    wuqing = make_district(name="Wuqing", slug="wuqing")
+    daily = make_source(slug="daily")
+    chinese = make_article(
+        title="武清区推进京津冀协同发展", language="zh-hans", districts=[wuqing], source=daily
+    )
+    english = make_article(
+        title="Wuqing opens a greenway", language="en", districts=[wuqing], source=daily
+    )
+    feed = fetch_feed(client, url)
+    assert feed.feed.language.lower() == reader
+    languages = {}
+    for entry in feed.entries:
+        # feedparser reads xml:lang into each text's language, dc:language into the entry's.
+        language = entry.title_detail.language if "atom" in url else entry.language
+        languages[entry.title] = language
+    assert languages == {chinese.title: "zh-Hans", english.title: "en"}
+
+
+def test_rss_declares_the_dublin_core_module(client):
+    """dc:language is namespaced, as RSS 2.0 requires of elements it does not define."""
+    make_article(language="zh-hans")
+    content = client.get("/feeds/rss/").content.decode()
+    assert 'xmlns:dc="http://purl.org/dc/elements/1.1/"' in content
+    assert "<dc:language>zh-Hans</dc:language>" in content
 
 
 @pytest.mark.parametrize(

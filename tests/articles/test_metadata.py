@@ -4,10 +4,11 @@ import json
 from datetime import datetime
 
 import pytest
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from articles.models import SiteSettings
-from tests.factories import make_article, make_district, make_source
+from tests.factories import give_lead_image, make_article, make_district, make_source
 from tests.htmlcheck import link_href, meta, parse, text
 
 pytestmark = pytest.mark.django_db
@@ -112,8 +113,11 @@ def test_story_structured_data_is_a_news_article(client, story):
     assert data["dateModified"] == "2020-11-24T09:00:00+08:00"
     assert data["inLanguage"] == "en"
     assert data["mainEntityOfPage"]["@id"] == f"http://testserver{story.get_absolute_url()}"
-    [image] = data["image"]  # the site's share image until articles get lead images
-    assert image.startswith("http://testserver/static/img/share.") and image.endswith(".png")
+    [image] = data["image"]  # a story without a lead image: the site's share image
+    assert image["@type"] == "ImageObject"
+    assert image["url"].startswith("http://testserver/static/img/share.")
+    assert image["url"].endswith(".png")
+    assert (image["width"], image["height"]) == (1200, 630)
     assert data["publisher"]["@type"] == "GovernmentOrganization"
     assert data["publisher"]["name"] == "Tianjin Municipal People's Government"
     assert data["publisher"]["logo"]["url"].startswith("http://testserver/static/img/logo")
@@ -150,3 +154,91 @@ def test_only_story_pages_carry_structured_data(client, story):
     """JSON-LD NewsArticle appears on story pages only."""
     content = client.get("/").content.decode()
     assert "application/ld+json" not in content
+
+
+def with_lead_image(size=(2400, 1500), **fields):
+    return give_lead_image(make_article(**fields), size=size)
+
+
+def test_a_story_with_a_lead_image_shares_it(client):
+    """
+    Shared, a story shows its lead image, not the site's picture: its largest rendition
+    (absolute, in JPEG) with its size and the editor's alt text, as Open Graph and Twitter
+    tags and as the JSON-LD image.
+    """
+    story = with_lead_image(lead_image_alt="Ferries moored at Binhai in fog")
+    document = parse(client.get(story.get_absolute_url()).content)
+    image = meta(document, "og:image")
+    stem = story.lead_image.name.rsplit(".", 1)[0]
+    assert image == f"http://testserver/media/renditions/{stem}-w1600.jpg"
+    assert default_storage.exists(f"renditions/{stem}-w1600.jpg")
+    assert meta(document, "og:image:width") == "1600"
+    assert meta(document, "og:image:height") == "1000"
+    assert meta(document, "og:image:alt") == "Ferries moored at Binhai in fog"
+    assert meta(document, "twitter:card") == "summary_large_image"
+    assert meta(document, "twitter:image") == image
+    assert meta(document, "twitter:image:alt") == "Ferries moored at Binhai in fog"
+    assert json_ld(document)["image"] == [
+        {"@type": "ImageObject", "url": image, "width": 1600, "height": 1000}
+    ]
+
+
+def test_a_small_lead_image_is_shared_at_its_own_size(client):
+    """A picture narrower than the largest rendition is shared as it is, never enlarged."""
+    story = with_lead_image(size=(800, 600), lead_image_alt="A narrow picture")
+    document = parse(client.get(story.get_absolute_url()).content)
+    assert meta(document, "og:image").endswith("-w800.jpg")
+    assert (meta(document, "og:image:width"), meta(document, "og:image:height")) == ("800", "600")
+
+
+def test_a_decorative_lead_image_is_shared_without_alt_text(client):
+    """A picture marked decorative is shared, with no alt text to announce."""
+    story = with_lead_image(lead_image_decorative=True)
+    document = parse(client.get(story.get_absolute_url()).content)
+    assert "/media/renditions/" in meta(document, "og:image")
+    assert meta(document, "og:image:alt") is None
+    assert meta(document, "twitter:image:alt") is None
+
+
+def test_pages_without_a_story_share_the_site_picture_with_its_name(client, story):
+    """Lists and indexes share the site's picture, described by the site's name."""
+    for url in ["/", "/articles/", "/districts/"]:
+        document = parse(client.get(url).content)
+        assert meta(document, "og:image").startswith("http://testserver/static/img/share"), url
+        assert meta(document, "og:image:alt") == "Tianjin Updates", url
+        assert (meta(document, "og:image:width"), meta(document, "og:image:height")) == (
+            "1200",
+            "630",
+        )
+
+
+@pytest.mark.parametrize("reader", ["en", "zh-hans"])
+def test_a_chinese_story_page_declares_chinese(client, settings, reader):
+    """
+    Whatever the reader's language, a Chinese story's page says it is Chinese: its title and
+    description, og:locale, JSON-LD inLanguage and the story itself; the page's own words stay
+    in the reader's language.
+    """
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = reader
+    story = make_article(
+        title="武清区推进京津冀协同发展", summary="武清区与北京、河北加强合作。", language="zh-hans"
+    )
+    document = parse(client.get(story.get_absolute_url()).content)
+    assert document.get("lang") == {"en": "en", "zh-hans": "zh-Hans"}[reader]
+    title = document.find(".//title")
+    description = next(el for el in document.iter("meta") if el.get("name") == "description")
+    expected = None if reader == "zh-hans" else "zh-Hans"  # inherited from <html> otherwise
+    assert title.get("lang") == expected and description.get("lang") == expected
+    assert meta(document, "og:locale") == "zh_CN"
+    assert json_ld(document)["inLanguage"] == "zh-Hans"
+    assert document.find(".//article[@class='story']").get("lang") == "zh-Hans"
+
+
+def test_an_english_story_page_declares_english_to_a_chinese_reader(client, settings, story):
+    """The other way round: an English story read with the site in Chinese."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    document = parse(client.get(story.get_absolute_url()).content)
+    assert document.find(".//title").get("lang") == "en"
+    assert meta(document, "og:locale") == "en_US"
+    # Pages that are not one story are described in the reader's language.
+    assert meta(parse(client.get("/").content), "og:locale") == "zh_CN"

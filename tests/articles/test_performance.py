@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles.editorial import scheduling
 from articles.models import AlertBanner, SiteSettings
-from tests.factories import make_article, make_district, make_source
+from tests.factories import give_lead_image, make_article, make_district, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +22,13 @@ def build_site(n_articles, n_districts, n_sources):
             districts=districts[: 1 + i % n_districts],
             featured=i % 4 == 0,
             published_at=start + timedelta(hours=i),
+            lead_image_alt="A picture",
         )
         for i in range(n_articles)
     ]
+    # Some cards show a lead image: they cost no query (the row has it; sizes are cached).
+    for article in articles[::5]:
+        give_lead_image(article, size=(600, 400))
     return districts, sources, articles
 
 

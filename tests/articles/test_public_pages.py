@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.test import RequestFactory
@@ -11,7 +12,7 @@ from django.utils import timezone
 from articles.models import Article
 from newsroom.errors import page_error as server_error
 from pagecache import fragments
-from tests.factories import make_article, make_district, make_source
+from tests.factories import give_lead_image, make_article, make_district, make_source
 from tests.htmlcheck import parse, text
 
 pytestmark = pytest.mark.django_db
@@ -383,6 +384,128 @@ def test_story_and_cards_carry_the_article_language(client):
     home = parse(client.get("/").content)
     card = next(el for el in home.iter("article") if "card" in el.get("class", ""))
     assert card.get("lang") == "zh-Hans"
+
+
+def story_with_picture(size=(2000, 1250), alt="Ferries moored at Binhai", **fields):
+    """A published story with a lead image."""
+    return give_lead_image(make_article(lead_image_alt=alt, **fields), size=size)
+
+
+def card_element(document, article):
+    """The card (or search result) of ``article`` in a parsed page."""
+    href = article.get_absolute_url()
+    return next(
+        el
+        for el in document.iter("article")
+        if "card" in el.get("class", "") and el.find(f".//a[@href='{href}']") is not None
+    )
+
+
+def card_pages(article):
+    """Every kind of page that shows ``article`` as a card or search result."""
+    when = timezone.localtime(article.published_at)
+    return [
+        "/",
+        "/articles/",
+        f"/articles/{when:%Y}/",
+        f"/articles/{when:%Y/%m}/",
+        article.districts.get().get_absolute_url(),
+        article.source.get_absolute_url(),
+        "/search/?q=harbour",
+    ]
+
+
+def test_cards_show_the_lead_image_small_rendition(client):
+    """
+    On the home page, the lists, the archives, district, source and search pages, a story's
+    card shows its lead image: the smallest rendition (WebP, JPEG fallback) with its size, lazy
+    loading and the editor's alt text, after the headline in the source.
+    """
+    story = story_with_picture(
+        title="Harbour ferries return", districts=[make_district(slug="binhai")]
+    )
+    stem = story.lead_image.name.rsplit(".", 1)[0]
+    for url in card_pages(story):
+        card = card_element(parse(client.get(url).content), story)
+        [picture] = card.iter("picture")
+        assert picture.get("class") == "card__picture", url
+        [source] = picture.iter("source")
+        assert source.get("type") == "image/webp"
+        assert source.get("srcset").split()[0] == f"/media/renditions/{stem}-w480.webp"
+        [img] = picture.iter("img")
+        assert img.get("src") == f"/media/renditions/{stem}-w480.jpg", url
+        assert (img.get("width"), img.get("height")) == ("480", "300"), url
+        assert img.get("loading") == "lazy"
+        assert img.get("alt") == "Ferries moored at Binhai", url
+        assert list(card)[-1] is picture, "the picture comes after the headline and text"
+
+
+def test_only_the_front_page_lead_offers_larger_renditions(client):
+    """The home page's lead card shows the picture large: every width, for the browser to pick."""
+    story = story_with_picture(featured=True)
+    home = parse(client.get("/").content)
+    [img] = card_element(home, story).iter("img")
+    assert [part.split()[1] for part in img.get("srcset").split(", ")] == ["480w", "960w", "1600w"]
+    assert img.get("sizes")
+    listing = parse(client.get("/articles/").content)
+    [img] = card_element(listing, story).iter("img")
+    assert img.get("srcset") is None
+
+
+def test_a_decorative_lead_image_has_empty_alt_in_its_card(client):
+    """A picture the editor marked decorative is skipped by screen readers: alt=""."""
+    story = story_with_picture(alt="", lead_image_decorative=True)
+    [img] = card_element(parse(client.get("/articles/").content), story).iter("img")
+    assert img.get("alt") == ""
+
+
+def test_cards_without_a_readable_picture_show_none(client):
+    """No lead image, or one whose file is gone: the card has no picture, and the page works."""
+    plain = make_article()
+    missing = make_article(lead_image="lead-images/gone.jpg", lead_image_alt="Gone")
+    document = parse(client.get("/articles/").content)
+    assert list(card_element(document, plain).iter("picture")) == []
+    assert list(card_element(document, missing).iter("picture")) == []
+
+
+def test_a_card_changes_with_its_picture_alt_text(client):
+    """The card's memo is keyed by its picture too: a corrected alt text shows at once."""
+    story = story_with_picture(alt="Ferris at Binhai")
+    client.get("/articles/")
+    Article.objects.filter(pk=story.pk).update(lead_image_alt="Ferries at Binhai")
+    [img] = card_element(parse(client.get("/articles/").content), story).iter("img")
+    assert img.get("alt") == "Ferries at Binhai"
+
+
+def test_a_list_looks_up_its_pictures_at_once(client, monkeypatch):
+    """A list's pictures cost one cache lookup for the page, however many cards have one."""
+    for _ in range(4):
+        story_with_picture(size=(600, 400))
+    client.get("/articles/")  # the renditions are made and their sizes cached
+    lookups = []
+    original = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: lookups.append(keys) or original(keys))
+    client.get("/articles/")
+    assert [len(keys) for keys in lookups] == [4]
+
+
+@pytest.mark.parametrize("reader", ["en", "zh-hans"])
+def test_a_chinese_story_is_chinese_in_every_list_and_search(client, settings, reader):
+    """
+    A Chinese story's card and search result are lang="zh-Hans" wherever they appear; their
+    date, source and districts line is in the reader's language, and says so when it differs.
+    """
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = reader
+    story = make_article(
+        title="北辰区 harbour 招聘会",
+        language="zh-hans",
+        districts=[make_district(slug="beichen")],
+    )
+    for url in card_pages(story):
+        card = card_element(parse(client.get(url).content), story)
+        assert card.get("lang") == "zh-Hans", url
+        meta_line = next(el for el in card.iter("p") if "meta" in el.get("class", ""))
+        assert meta_line.get("lang") == {"en": "en", "zh-hans": None}[reader], url
 
 
 def card_of(response, article):

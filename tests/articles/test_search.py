@@ -497,7 +497,8 @@ def test_a_result_shows_its_date_source_and_districts(client):
         districts=[hexi, heping],
     )
     content = get_search(client, q="heating").content.decode()
-    result = content.split('<article class="card search-result">', 1)[1].split("</article>")[0]
+    result = content.split('<article class="card search-result" lang="en">', 1)[1]
+    result = result.split("</article>")[0]
     assert f'<a href="{article.get_absolute_url()}"><mark>Heating</mark> &lt;b&gt;plan' in result
     # 23:30 UTC is the next morning in Asia/Shanghai.
     assert '<time datetime="2026-03-02T07:30:00+08:00">2026-03-02</time>' in result

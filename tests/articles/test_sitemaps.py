@@ -10,7 +10,7 @@ from django.utils.http import http_date
 
 from articles.models import Article
 from articles.pagination import NewsroomPaginator
-from articles.sitemaps import ArticleSitemap
+from articles.sitemaps import ArticleSitemap, news_language
 from tests.articles.test_search import HIDDEN_STATES
 from tests.factories import make_article, make_district, make_source
 from tests.querycounts import assert_constant_queries
@@ -34,6 +34,17 @@ def locations(root):
     return [loc.text for loc in root.iterfind(".//sm:loc", NS)]
 
 
+def dated_sections(root):
+    """The index's sections that carry a lastmod, by name: {"articles": "2024-…", …}."""
+    return {
+        entry.find("sm:loc", NS).text.rsplit("sitemap-", 1)[1].removesuffix(".xml"): (
+            entry.find("sm:lastmod", NS).text
+        )
+        for entry in root.iterfind("sm:sitemap", NS)
+        if entry.find("sm:lastmod", NS) is not None
+    }
+
+
 def late_evening_utc(days_ago):
     """23:30 UTC ``days_ago`` days back: already the next day in Asia/Shanghai."""
     day = (timezone.now() - timedelta(days=days_ago)).date()
@@ -41,13 +52,14 @@ def late_evening_utc(days_ago):
 
 
 def test_sitemap_index_lists_the_sections(client):
-    """/sitemap.xml is an index of the pages, articles, districts and sources sitemaps."""
+    """/sitemap.xml is an index of the pages, articles, archives, districts and sources sitemaps."""
     make_article()
     root = fetch_xml(client, "/sitemap.xml")
     assert root.tag == f"{{{NS['sm']}}}sitemapindex"
     assert locations(root) == [
         "http://testserver/sitemap-pages.xml",
         "http://testserver/sitemap-articles.xml",
+        "http://testserver/sitemap-archives.xml",
         "http://testserver/sitemap-districts.xml",
         "http://testserver/sitemap-sources.xml",
     ]
@@ -70,14 +82,14 @@ def test_article_sitemap_lists_published_stories_with_lastmod(client):
 
 
 def test_index_lastmod_is_the_newest_update(client):
-    """The index's articles entry carries the newest public update time."""
+    """The index's articles and archives entries carry the newest public update time."""
     newest = timezone.now() - timedelta(hours=3)
     week_ago = timezone.now() - timedelta(days=7)
     make_article(published_at=week_ago, public_updated_at=timezone.now() - timedelta(days=4))
     make_article(published_at=week_ago, public_updated_at=newest)
     root = fetch_xml(client, "/sitemap.xml")
-    lastmods = [el.text for el in root.iterfind(".//sm:lastmod", NS)]
-    assert lastmods == [timezone.localtime(newest).isoformat()]
+    newest_text = timezone.localtime(newest).isoformat()
+    assert dated_sections(root) == {"articles": newest_text, "archives": newest_text}
 
 
 def test_large_article_sitemaps_are_split_into_pages(client, monkeypatch):
@@ -93,7 +105,7 @@ def test_large_article_sitemaps_are_split_into_pages(client, monkeypatch):
 
 
 def test_district_source_and_page_sitemaps(client):
-    """Districts, sources and the fixed pages each have a sitemap."""
+    """Districts, sources and the fixed pages (home, list, both indexes) each have a sitemap."""
     district = make_district(slug="wuqing")
     source = make_source(slug="daily")
     assert locations(fetch_xml(client, "/sitemap-districts.xml")) == [
@@ -102,8 +114,45 @@ def test_district_source_and_page_sitemaps(client):
     assert locations(fetch_xml(client, "/sitemap-sources.xml")) == [
         "http://testserver" + source.get_absolute_url()
     ]
-    assert "http://testserver/articles/" in locations(fetch_xml(client, "/sitemap-pages.xml"))
+    assert locations(fetch_xml(client, "/sitemap-pages.xml")) == [
+        "http://testserver/",
+        "http://testserver/articles/",
+        "http://testserver/districts/",
+        "http://testserver/sources/",
+    ]
     assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
+def test_archive_sitemap_lists_each_year_and_month_with_stories(client):
+    """
+    Every archive page with stories is listed, a year before its months, newest first, each
+    dated by its stories' newest public update; months are those of Asia/Shanghai, and every
+    address listed answers with the archive.
+    """
+    # 23:30 UTC on 31 October 2024 is 1 November in Asia/Shanghai.
+    make_article(published_at=datetime(2024, 10, 31, 23, 30, tzinfo=UTC))
+    make_article(
+        published_at=datetime(2024, 3, 5, 2, 0, tzinfo=UTC),
+        public_updated_at=datetime(2024, 12, 20, 2, 0, tzinfo=UTC),
+    )
+    make_article(published_at=datetime(2023, 7, 9, 2, 0, tzinfo=UTC))
+    for state in HIDDEN_STATES:
+        make_article(**state)
+    root = fetch_xml(client, "/sitemap-archives.xml")
+    entries = [
+        (url.find("sm:loc", NS).text.removeprefix("http://testserver"),
+         url.find("sm:lastmod", NS).text)
+        for url in root.findall("sm:url", NS)
+    ]  # fmt: skip
+    assert entries == [
+        ("/articles/2024/", "2024-12-20"),
+        ("/articles/2024/11/", "2024-11-01"),
+        ("/articles/2024/03/", "2024-12-20"),
+        ("/articles/2023/", "2023-07-09"),
+        ("/articles/2023/07/", "2023-07-09"),
+    ]
+    for location, _ in entries:
+        assert client.get(location).status_code == 200, location
 
 
 def test_news_sitemap_has_the_last_two_days(client):
@@ -125,12 +174,32 @@ def test_news_sitemap_has_the_last_two_days(client):
     assert timezone.datetime.fromisoformat(published) == fresh.published_at
 
 
-def test_news_sitemap_language_follows_the_site(client, settings):
-    """A site in Simplified Chinese declares zh-cn, the code Google News expects."""
-    settings.LANGUAGE_CODE = "zh-hans"
-    make_article()
+def test_news_sitemap_gives_each_story_its_language(client):
+    """
+    Each story declares its own language, whatever the site's: a Chinese story zh-cn (the
+    code Google News expects for Simplified Chinese), an English one en.
+    """
+    chinese = make_article(title="武清区推进京津冀协同发展", language="zh-hans")
+    english = make_article(title="Hexi opens a riverside greenway", language="en")
     root = fetch_xml(client, "/sitemap-news.xml")
-    assert root.find(".//news:language", NS).text == "zh-cn"
+    languages = {
+        url.find("sm:loc", NS).text: url.find(".//news:language", NS).text
+        for url in root.findall("sm:url", NS)
+    }
+    assert languages == {
+        "http://testserver" + chinese.get_absolute_url(): "zh-cn",
+        "http://testserver" + english.get_absolute_url(): "en",
+    }
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [("en", "en"), ("zh-hans", "zh-cn"), ("zh-Hans", "zh-cn"), ("zh-hant", "zh-tw"),
+     ("en-gb", "en"), ("fr", "fr")],
+)  # fmt: skip
+def test_news_language_codes(code, expected):
+    """Google News takes ISO 639 codes, with zh-cn and zh-tw for the two Chinese scripts."""
+    assert news_language(code) == expected
 
 
 def test_robots_txt_points_at_the_sitemaps(client):
@@ -151,15 +220,27 @@ def test_robots_txt_points_at_the_sitemaps(client):
 
 
 @pytest.mark.parametrize(
-    "url", ["/sitemap.xml", "/sitemap-articles.xml", "/sitemap-news.xml", "/robots.txt"]
+    "url",
+    [
+        "/sitemap.xml",
+        "/sitemap-articles.xml",
+        "/sitemap-archives.xml",
+        "/sitemap-news.xml",
+        "/robots.txt",
+    ],
 )
 def test_sitemaps_run_a_fixed_number_of_queries(client, django_assert_num_queries, url):
     """Each sitemap runs the same queries for 2 stories as for 40."""
     source = make_source()
 
     def grow():
-        for _ in range(38):
-            make_article(source=source, districts=[make_district()])
+        # Over many months, so the archives grow too.
+        for n in range(38):
+            make_article(
+                source=source,
+                districts=[make_district()],
+                published_at=timezone.now() - timedelta(days=20 * n + 1),
+            )
 
     make_article(source=source)
     make_article(source=source)
@@ -201,9 +282,8 @@ def test_a_story_without_update_time_uses_its_publication_time(client):
     news_url = fetch_xml(client, "/sitemap-news.xml").find("sm:url", NS)
     assert news_url.find("sm:lastmod", NS).text == f"{shanghai_day}T07:30:00+08:00"
     index = fetch_xml(client, "/sitemap.xml")
-    assert [el.text for el in index.iterfind(".//sm:lastmod", NS)] == [
-        timezone.localtime(published).isoformat()
-    ]
+    published_text = timezone.localtime(published).isoformat()
+    assert dated_sections(index) == {"articles": published_text, "archives": published_text}
 
 
 def test_news_titles_drop_characters_xml_cannot_carry(client):
@@ -243,10 +323,15 @@ def test_withdrawn_and_scheduled_stories_stay_out(client):
     assert locations(fetch_xml(client, "/sitemap-news.xml")) == expected
     for other in hidden:
         assert other.slug not in client.get("/sitemap-articles.xml").content.decode()
-    # The scheduled story has the newest time of all; the index must not announce it.
+    # The scheduled story has the newest time of all; the index must not announce it, and no
+    # archive of a month has only hidden stories.
     index = fetch_xml(client, "/sitemap.xml")
-    assert [el.text for el in index.iterfind(".//sm:lastmod", NS)] == [
-        timezone.localtime(shown.public_updated_at).isoformat()
+    shown_text = timezone.localtime(shown.public_updated_at).isoformat()
+    assert dated_sections(index) == {"articles": shown_text, "archives": shown_text}
+    shown_month = timezone.localtime(shown.published_at)
+    assert locations(fetch_xml(client, "/sitemap-archives.xml")) == [
+        f"http://testserver/articles/{shown_month:%Y}/",
+        f"http://testserver/articles/{shown_month:%Y/%m}/",
     ]
 
 
@@ -286,7 +371,12 @@ def test_index_lastmod_is_read_from_the_partial_index(client):
     make_article()
     with CaptureQueriesContext(connection) as queries:
         client.get("/sitemap.xml")
-    (sql,) = [q["sql"] for q in queries.captured_queries if "COALESCE" in q["sql"]]
+    # The archives' grouping by month reads every story, once per content change (memoised).
+    (sql,) = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "COALESCE" in q["sql"] and "GROUP BY" not in q["sql"]
+    ]
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_sort = off")

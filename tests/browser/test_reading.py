@@ -103,3 +103,84 @@ def test_reader_on_a_phone_follows_a_story_to_its_district(phone_page):
     assert "rss" in feed.headers["content-type"]
     assert "<rss" in feed.text()
     assert f"<title>{story.title}</title>" in feed.text()
+
+
+# Touch targets: WCAG 2.5.5 asks for 44 by 44 CSS pixels.
+TOUCH_TARGET = 44
+
+
+def boxes(page, selector):
+    """The rendered box of every element ``selector`` matches, with a short description."""
+    return page.evaluate(
+        """selector => [...document.querySelectorAll(selector)].map(element => {
+            const box = element.getBoundingClientRect();
+            return {what: element.outerHTML.slice(0, 70), left: box.left, right: box.right,
+                    width: box.width, height: box.height};
+        })""",
+        selector,
+    )
+
+
+def assert_touchable(page, selector, count):
+    """``count`` elements match ``selector``, each at least 44 px high."""
+    found = boxes(page, selector)
+    assert len(found) == count, (selector, found)
+    for box in found:
+        assert box["height"] >= TOUCH_TARGET, f"{box['what']} is {box['height']}px high"
+
+
+def assert_full_width(page, selector, container):
+    """Every element ``selector`` matches spans the content box of its ``container``."""
+    [outer] = page.evaluate(
+        """selector => [...document.querySelectorAll(selector)].map(element => {
+            const box = element.getBoundingClientRect(), style = getComputedStyle(element);
+            return {left: box.left + parseFloat(style.paddingLeft) + parseFloat(style.borderLeftWidth),
+                    right: box.right - parseFloat(style.paddingRight) - parseFloat(style.borderRightWidth)};
+        })""",
+        container,
+    )
+    for box in boxes(page, selector):
+        assert abs(box["left"] - outer["left"]) <= 1 and abs(box["right"] - outer["right"]) <= 1, (
+            f"{box['what']} spans {box['left']}–{box['right']}px, "
+            f"not the form's {outer['left']}–{outer['right']}px"
+        )
+
+
+def test_list_filters_are_comfortable_on_a_phone(phone_page):
+    """
+    At 375 px the list's filters take the whole width, one control a row, and every control
+    a reader touches (the header's search, the filters, the feed links, the pages) is at
+    least 44 px high.
+    """
+    page = phone_page
+    district, source = make_district(slug="wuqing"), make_source(slug="daily")
+    for number in range(41):
+        make_article(title=f"Road works, part {number}", districts=[district], source=source)
+    page.goto("/articles/?page=2")
+    assert_fits_phone(page)
+    # The form spans the main column; each select and the button span the form.
+    assert_full_width(page, ".filters", "main")
+    assert_full_width(page, ".filters select, .filters button", ".filters")
+    assert_touchable(page, ".filters select", 4)
+    assert_touchable(page, ".filters button", 1)
+    assert_touchable(page, ".site-search input, .site-search button", 2)
+    assert_touchable(page, ".follow a", 2)
+    assert_touchable(page, ".pagination a", 2)  # newer and older stories
+
+
+def test_search_form_is_comfortable_on_a_phone(phone_page):
+    """
+    At 375 px the search page's form takes the whole width, one field a row, its inputs,
+    select and button at least 44 px high, as are the links to more results.
+    """
+    page = phone_page
+    make_district(name="Wuqing", slug="wuqing")
+    for number in range(25):
+        make_article(title=f"Road works, part {number}")
+    page.goto("/search/?q=road")
+    assert_fits_phone(page)
+    assert_full_width(page, ".search-page-form", "main")
+    fields = ".search-page-form input, .search-page-form select, .search-page-form button"
+    assert_full_width(page, fields, ".search-page-form")
+    assert_touchable(page, fields, 5)  # words, district, from, to, the button
+    assert_touchable(page, ".pagination a", 1)  # more results

@@ -356,3 +356,37 @@ def test_media_goes_through_the_storage_api_only(admin_client, client, settings,
         f"renditions/{article.lead_image.name.removesuffix('.jpg')}-w480.jpg"
     )
     assert not media_storage.exists() or stored_files(media_storage) == []
+
+
+def test_responsive_images_describe_a_list_with_one_cache_lookup(monkeypatch):
+    """
+    ``responsive_images()`` describes several stored images with one cache lookup once their
+    sizes are known: each with its smallest renditions (a card's thumbnail) and its largest
+    JPEG (the shared picture); a missing file is None.
+    """
+    from richtext import renditions
+
+    wide = with_lead_image("wide.jpg", size=(2000, 1500)).lead_image.name
+    narrow = with_lead_image("narrow.jpg", size=(300, 200)).lead_image.name
+    names = [wide, narrow, "lead-images/gone.jpg", wide]
+    renditions.responsive_images(names)  # makes what is missing, caches the sizes
+    lookups = []
+    original = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: lookups.append(keys) or original(keys))
+    opened = []
+    monkeypatch.setattr(renditions, "ensure_renditions", lambda name, **k: opened.append(name))
+    images = renditions.responsive_images(names)
+    assert len(lookups) == 1
+    # Only the missing file is looked for again (nothing says it is not back).
+    assert opened == ["lead-images/gone.jpg"]
+    assert images["lead-images/gone.jpg"] is None
+    stem = wide.rsplit(".", 1)[0]
+    assert images[wide].small_jpeg == renditions.Rendition(
+        f"/media/renditions/{stem}-w480.jpg", 480, 360
+    )
+    assert images[wide].small_webp.url == f"/media/renditions/{stem}-w480.webp"
+    assert images[wide].large_jpeg == renditions.Rendition(
+        f"/media/renditions/{stem}-w1600.jpg", 1600, 1200
+    )
+    # Never upscaled: a picture narrower than 480 pixels is its own smallest and largest.
+    assert images[narrow].small_jpeg.width == images[narrow].large_jpeg.width == 300
