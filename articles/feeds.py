@@ -79,7 +79,7 @@ class LatestArticlesFeed(Feed):
         return item.updated_on
 
     def item_categories(self, item):
-        return [xml_safe(district.name) for district in item.district_list]
+        return [xml_safe(district.display_name) for district in item.district_list]
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
@@ -102,11 +102,11 @@ class _SubjectFeedMixin:
     def title(self, obj=None):
         return _("%(site)s: %(name)s") % {
             "site": site_name(),
-            "name": xml_safe(obj.name),
+            "name": xml_safe(obj.display_name),
         }
 
     def description(self, obj=None):
-        return _(self.description_text) % {"name": xml_safe(obj.name)}
+        return _(self.description_text) % {"name": xml_safe(obj.display_name)}
 
     def link(self, obj=None):
         return obj.get_absolute_url()

@@ -137,7 +137,8 @@ class ArticleAdmin(NewsroomAdmin):
 
     @admin.display(description=_("districts"))
     def district_names(self, obj):
-        return ", ".join(district.name for district in obj.districts.all()) or _("City-wide")
+        names = (district.display_name for district in obj.districts.all())
+        return gettext(", ").join(names) or _("City-wide")
 
     @admin.display(description=_("status"), ordering="status")
     def workflow_status(self, obj):
