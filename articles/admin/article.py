@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.editorial import WorkflowError, catalogue, revisions, transitions
 from articles.models import Article, EditingPresence
+from articles.people import person_name
 from articles.times import format_local
 from richtext.renditions import ensure_renditions
 
@@ -62,7 +63,7 @@ class WorkQueueFilter(admin.SimpleListFilter):
 class ArticleAdmin(NewsroomAdmin):
     form = ArticleAdminForm
     list_display = [
-        "title", "workflow_status", "district_names", "source", "published", "author",
+        "title", "workflow_status", "district_names", "source", "published", "author_name",
     ]  # fmt: skip
     list_filter = [WorkQueueFilter, "status", "featured", "language", "districts", "source"]
     list_select_related = ["source", "author"]
@@ -74,7 +75,7 @@ class ArticleAdmin(NewsroomAdmin):
     autocomplete_fields = ["districts", "source"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = [
-        "workflow_status", "publication_time", "public_update_time", "author", "created",
+        "workflow_status", "publication_time", "public_update_time", "author_name", "created",
         "last_saved",
     ]  # fmt: skip
     fieldsets = [
@@ -96,7 +97,7 @@ class ArticleAdmin(NewsroomAdmin):
             _("Publication"),
             {"fields": ["workflow_status", "publication_time", "public_update_time", "featured"]},
         ),
-        (_("Record"), {"fields": ["author", "created", "last_saved"]}),
+        (_("Record"), {"fields": ["author_name", "created", "last_saved"]}),
     ]
     actions = ["submit_selected", "approve_selected", "unschedule_selected", "confirm_selected"]
 
@@ -139,6 +140,10 @@ class ArticleAdmin(NewsroomAdmin):
     def district_names(self, obj):
         names = (district.display_name for district in obj.districts.all())
         return gettext(", ").join(names) or _("City-wide")
+
+    @admin.display(description=_("author"), ordering="author")
+    def author_name(self, obj):
+        return person_name(obj.author)
 
     @admin.display(description=_("status"), ordering="status")
     def workflow_status(self, obj):
