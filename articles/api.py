@@ -170,6 +170,7 @@ def _time(value):
 def district_data(request, district):
     return {
         "name": district.name,
+        "name_zh": district.name_zh or None,
         "slug": district.slug,
         "url": request.build_absolute_uri(district.get_absolute_url()),
     }
@@ -182,6 +183,7 @@ def district_detail_data(request, district):
 def source_data(request, source):
     return {
         "name": source.name,
+        "name_zh": source.name_zh or None,
         "slug": source.slug,
         "website": source.url or None,
         "url": request.build_absolute_uri(source.get_absolute_url()),
@@ -278,6 +280,10 @@ def schema(request):
 # The OpenAPI description
 
 _NULLABLE_URI = {"type": ["string", "null"], "format": "uri"}
+_NAME_ZH = {
+    "type": ["string", "null"],
+    "description": "Its name in Chinese, shown by the Chinese interface; null when it has none.",
+}
 
 
 def _page_of(item_ref):
@@ -506,20 +512,22 @@ OPENAPI_SCHEMA = {
             },
             "District": {
                 "type": "object",
-                "required": ["name", "slug", "url"],
+                "required": ["name", "name_zh", "slug", "url"],
                 "additionalProperties": False,
                 "properties": {
                     "name": {"type": "string"},
+                    "name_zh": _NAME_ZH,
                     "slug": {"type": "string"},
                     "url": {"type": "string", "format": "uri", "description": "Its public page."},
                 },
             },
             "DistrictDetail": {
                 "type": "object",
-                "required": ["name", "slug", "url", "description"],
+                "required": ["name", "name_zh", "slug", "url", "description"],
                 "additionalProperties": False,
                 "properties": {
                     "name": {"type": "string"},
+                    "name_zh": _NAME_ZH,
                     "slug": {"type": "string"},
                     "url": {"type": "string", "format": "uri"},
                     "description": {"type": "string"},
@@ -527,10 +535,11 @@ OPENAPI_SCHEMA = {
             },
             "Source": {
                 "type": "object",
-                "required": ["name", "slug", "website", "url"],
+                "required": ["name", "name_zh", "slug", "website", "url"],
                 "additionalProperties": False,
                 "properties": {
                     "name": {"type": "string"},
+                    "name_zh": _NAME_ZH,
                     "slug": {"type": "string"},
                     "website": {**_NULLABLE_URI, "description": "The source's own website."},
                     "url": {"type": "string", "format": "uri", "description": "Its public page."},

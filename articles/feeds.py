@@ -100,7 +100,7 @@ class LatestArticlesFeed(Feed):
         return item.updated_on
 
     def item_categories(self, item):
-        return [xml_safe(district.name) for district in item.district_list]
+        return [xml_safe(district.display_name) for district in item.district_list]
 
     def item_extra_kwargs(self, item):
         # The story's language as a BCP 47 tag ("zh-Hans"), for RssFeed and AtomFeed.
@@ -127,11 +127,11 @@ class _SubjectFeedMixin:
     def title(self, obj=None):
         return _("%(site)s: %(name)s") % {
             "site": site_name(),
-            "name": xml_safe(obj.name),
+            "name": xml_safe(obj.display_name),
         }
 
     def description(self, obj=None):
-        return _(self.description_text) % {"name": xml_safe(obj.name)}
+        return _(self.description_text) % {"name": xml_safe(obj.display_name)}
 
     def link(self, obj=None):
         return obj.get_absolute_url()

@@ -39,10 +39,10 @@ class ArticleFilterForm(forms.Form):
         self.districts = {district.slug: district for district in districts}
         self.sources = {source.slug: source for source in sources}
         self.fields["district"].choices = [("", _("All districts"))] + [
-            (district.slug, district.name) for district in districts
+            (district.slug, district.display_name) for district in districts
         ]
         self.fields["source"].choices = [("", _("All sources"))] + [
-            (source.slug, source.name) for source in sources
+            (source.slug, source.display_name) for source in sources
         ]
         if dated:
             self.fields["year"].choices = [("", _("Any year"))] + [(y, y) for y in years]
@@ -121,7 +121,7 @@ class SearchForm(forms.Form):
         # The same (memoised) districts for the options and the validation.
         self.districts = {district.slug: district for district in browse_options()[0]}
         self.fields["district"].choices = [("", _("All districts"))] + [
-            (slug, district.name) for slug, district in self.districts.items()
+            (slug, district.display_name) for slug, district in self.districts.items()
         ]
         self.fields["q"].widget.attrs["maxlength"] = MAX_QUERY_LENGTH
 

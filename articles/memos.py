@@ -16,15 +16,15 @@ from .models import Article, District, Source
 
 def browse_options():
     """
-    ``(districts, sources)``, each by name with its name and slug loaded: the home page's
-    panels and the filters of the lists and search.
+    ``(districts, sources)``, each by name with its names (``display_name``) and slug loaded:
+    the home page's panels and the filters of the lists and search, in either language.
     """
     return memoise(
         "browse-options",
         (),
         lambda: (
-            list(District.objects.only("name", "slug")),
-            list(Source.objects.only("name", "slug")),
+            list(District.objects.only("name", "name_zh", "slug")),
+            list(Source.objects.only("name", "name_zh", "slug")),
         ),
     )
 

@@ -288,12 +288,12 @@ def share_preview(request, token):
 
 
 class DistrictIndexView(PublicPageMixin, ListView):
-    queryset = District.objects.only("name", "slug")
+    queryset = District.objects.only("name", "name_zh", "slug")
     template_name = "articles/district_index.html"
 
 
 class SourceIndexView(PublicPageMixin, ListView):
-    queryset = Source.objects.only("name", "slug", "url")
+    queryset = Source.objects.only("name", "name_zh", "slug", "url")
     template_name = "articles/source_index.html"
 
 

@@ -33,6 +33,14 @@ SOURCES = [
     ("Binhai New Area Information Office", ""),
     ("Tianjin Daily", ""),
 ]
+# The sources' Chinese names; a website's address has none, so the Chinese interface shows the
+# name itself.
+SOURCE_NAMES_ZH = {
+    "Tianjin Municipal Government": "天津市人民政府",
+    "Wuqing District Government": "武清区人民政府",
+    "Binhai New Area Information Office": "滨海新区人民政府新闻办公室",
+    "Tianjin Daily": "天津日报",
+}
 
 # A site-wide notice, so the demo shows the alert banner (dismissible, information).
 DEMO_NOTICE = (
@@ -338,8 +346,8 @@ GENERATED_TOPICS_ZH = [
     "公开财政预算征求意见",
     "签约一批京津冀协同投资项目",
 ]
-# Chinese names of the districts above, used in generated Chinese stories so that searches such
-# as 武清 find something.
+# Chinese names of the districts above: their names in the Chinese interface, and used in
+# generated Chinese stories so that searches such as 武清 find something.
 DISTRICT_NAMES_ZH = {
     "Heping": "和平区",
     "Hedong": "河东区",

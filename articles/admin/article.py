@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.editorial import WorkflowError, catalogue, queues, revisions, transitions
 from articles.models import Article, EditingPresence
+from articles.people import person_name
 from articles.times import format_local
 from richtext.renditions import ensure_renditions
 from richtext.templatetags.richtext import rich_text
@@ -77,7 +78,7 @@ class ArticleAdmin(NewsroomAdmin):
     form = ArticleAdminForm
     # Districts and source share a column, so the list fits a laptop's screen beside the
     # navigation and the filters.
-    list_display = ["title", "workflow_status", "origin", "published", "author"]
+    list_display = ["title", "workflow_status", "origin", "published", "author_name"]
     list_filter = [WorkQueueFilter, StatusFilter, "featured", "language", "districts", "source"]
     list_select_related = ["source", "author"]
     search_fields = ["title", "summary"]
@@ -90,7 +91,7 @@ class ArticleAdmin(NewsroomAdmin):
     # keeps a leading "-", ignores the room kept for "-2"); the form's script makes the
     # slug the server makes (ArticleAdminForm, static/js/article-form.js).
     readonly_fields = [
-        "workflow_status", "publication_time", "public_update_time", "author", "created",
+        "workflow_status", "publication_time", "public_update_time", "author_name", "created",
         "last_saved",
     ]  # fmt: skip
     fieldsets = [
@@ -112,7 +113,7 @@ class ArticleAdmin(NewsroomAdmin):
             _("Publication"),
             {"fields": ["workflow_status", "publication_time", "public_update_time", "featured"]},
         ),
-        (_("Record"), {"fields": ["author", "created", "last_saved"]}),
+        (_("Record"), {"fields": ["author_name", "created", "last_saved"]}),
     ]
     actions = ["submit_selected", "approve_selected", "unschedule_selected", "confirm_selected"]
 
@@ -166,15 +167,21 @@ class ArticleAdmin(NewsroomAdmin):
     @admin.display(description=_("Where it comes from"))
     def origin(self, obj):
         """The districts (or city-wide), and under them the source."""
-        districts = ", ".join(district.name for district in obj.districts.all())
+        districts = gettext(", ").join(district.display_name for district in obj.districts.all())
         return format_html(
-            '{}<br><span class="article-source">{}</span>', districts or _("City-wide"), obj.source
+            '{}<br><span class="article-source">{}</span>',
+            districts or _("City-wide"),
+            obj.source.display_name,
         )
 
     @admin.display(description=_("body"))
     def body_formatted(self, obj):
         """Sanitised, with responsive pictures: the public page's own filter."""
         return rich_text(obj.body)
+
+    @admin.display(description=_("author"), ordering="author")
+    def author_name(self, obj):
+        return person_name(obj.author)
 
     @admin.display(description=_("status"), ordering="status")
     def workflow_status(self, obj):

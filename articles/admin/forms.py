@@ -387,6 +387,16 @@ class AuditExportForm(forms.Form):
         return cleaned
 
 
+# Both say how the two parts make the name people see (articles.people).
+NAME_HELP_TEXTS = {
+    "first_name": _("Given name, e.g. “芳” or “Wei”."),
+    "last_name": _(
+        "Family name, e.g. “李” or “Li”. A name in Chinese characters is shown family name "
+        "first with no space (李芳); others given name first (Wei Li)."
+    ),
+}
+
+
 class _RoleFormMixin:
     def clean_email(self):
         email = get_user_model().objects.normalize_email(self.cleaned_data["email"]).strip()
@@ -406,6 +416,7 @@ class InviteForm(_RoleFormMixin, forms.ModelForm):
     class Meta:
         model = get_user_model()
         fields = ["first_name", "last_name", "email"]
+        help_texts = NAME_HELP_TEXTS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -442,10 +453,11 @@ class UserRoleForm(_RoleFormMixin, forms.ModelForm):
         model = get_user_model()
         fields = ["username", "first_name", "last_name", "email", "is_active"]
         help_texts = {
+            **NAME_HELP_TEXTS,
             "is_active": _(
                 "Untick to deactivate: the person can no longer log in, and everything "
                 "they wrote or did stays on record."
-            )
+            ),
         }
 
     # Set by the admin to the person editing, so they cannot lock themselves out.

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.editorial import audit
 from articles.models import ArticleEvent
+from articles.people import person_name
 from articles.times import format_local, zone_label
 
 from .formfields import CheckedDateHierarchyMixin
@@ -22,15 +23,17 @@ from .forms import AuditExportForm
 class ArticleEventAdmin(CheckedDateHierarchyMixin, admin.ModelAdmin):
     """The audit trail, read-only for everyone, superusers included."""
 
-    list_display = ["when", "article", "action", "actor", "from_status", "to_status", "comment"]
+    list_display = ["when", "article", "action", "by", "from_status", "to_status", "comment"]
     list_filter = ["action"]
     list_select_related = ["article", "actor"]
-    search_fields = ["article__title", "comment", "actor__username"]
+    search_fields = [
+        "article__title", "comment", "actor__username", "actor__first_name", "actor__last_name",
+    ]  # fmt: skip
     date_hierarchy = "at"
     fields = [
         "article",
         "when",
-        "actor",
+        "by",
         "action",
         "from_status",
         "to_status",
@@ -43,6 +46,10 @@ class ArticleEventAdmin(CheckedDateHierarchyMixin, admin.ModelAdmin):
     @admin.display(description=_("when"), ordering="at")
     def when(self, obj):
         return format_local(obj.at)
+
+    @admin.display(description=_("by"), ordering="actor")
+    def by(self, obj):
+        return person_name(obj.actor) or "—"
 
     def get_urls(self):
         return [

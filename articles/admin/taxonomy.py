@@ -1,4 +1,4 @@
-"""The site's columns: districts and sources."""
+"""The site's columns: districts and sources, each found by either of its names."""
 
 from django.contrib import admin
 
@@ -9,13 +9,14 @@ from .base import NewsroomAdmin
 
 @admin.register(District)
 class DistrictAdmin(NewsroomAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name", "slug"]
+    list_display = ["name", "name_zh", "slug"]
+    # Also what the article form's district picker searches: 武清 finds Wuqing.
+    search_fields = ["name", "name_zh", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Source)
 class SourceAdmin(NewsroomAdmin):
-    list_display = ["name", "slug", "url"]
-    search_fields = ["name", "slug"]
+    list_display = ["name", "name_zh", "slug", "url"]
+    search_fields = ["name", "name_zh", "slug"]
     prepopulated_fields = {"slug": ["name"]}

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from articles.editorial import notifications, roles
+from articles.people import family_name_first, person_name
 from articles.times import format_local, with_zone
 
 from .formfields import CheckedActionSelectionMixin
@@ -33,6 +34,14 @@ class RoleFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _family_name_first(fields):
+    fields = list(fields)
+    if "first_name" in fields and "last_name" in fields:
+        given, family = fields.index("first_name"), fields.index("last_name")
+        fields[given], fields[family] = fields[family], fields[given]
+    return fields
+
+
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 
@@ -43,12 +52,12 @@ class NewsroomUserAdmin(CheckedActionSelectionMixin, UserAdmin):
     add_form = InviteForm
     add_form_template = None
     fieldsets = [
-        (None, {"fields": ["username", "first_name", "last_name", "email"]}),
+        (None, {"fields": ["username", "first_name", "last_name", "shown_as", "email"]}),
         (_("Role and access"), {"fields": ["role", "is_active"]}),
         (_("Record"), {"fields": ["last_login_local", "date_joined_local"]}),
     ]
     add_fieldsets = [(None, {"fields": ["first_name", "last_name", "email", "role"]})]
-    readonly_fields = ["last_login_local", "date_joined_local"]
+    readonly_fields = ["shown_as", "last_login_local", "date_joined_local"]
     list_display = ["username", "full_name", "email", "role", "is_active", "last_seen"]
     list_filter = [RoleFilter, "is_active"]
     filter_horizontal = []
@@ -56,6 +65,16 @@ class NewsroomUserAdmin(CheckedActionSelectionMixin, UserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not family_name_first():
+            return fieldsets
+        # A Chinese form asks for the family name first, as the name is written.
+        return [
+            (title, {**options, "fields": _family_name_first(options["fields"])})
+            for title, options in fieldsets
+        ]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -101,9 +120,14 @@ class NewsroomUserAdmin(CheckedActionSelectionMixin, UserAdmin):
         context = {"title": gettext("Invite a user"), **(extra_context or {})}
         return super().add_view(request, form_url, context)
 
-    @admin.display(description=_("name"), ordering="first_name")
+    @admin.display(description=_("full name"))
+    def shown_as(self, obj):
+        """The name as the newsroom shows it, from the two parts above."""
+        return person_name(obj)
+
+    @admin.display(description=_("full name"), ordering="last_name")
     def full_name(self, obj):
-        return obj.get_full_name() or "—"
+        return person_name(obj) if obj.first_name or obj.last_name else "—"
 
     # A column heading names the zone once; a single value names it itself.
 
@@ -147,12 +171,14 @@ class NewsroomUserAdmin(CheckedActionSelectionMixin, UserAdmin):
                 messages.warning(
                     request,
                     gettext("Skipped %(user)s: only a superuser manages a superuser.")
-                    % {"user": user},
+                    % {"user": person_name(user)},
                 )
             elif user.is_active:
                 user.is_active = False
                 user.save(update_fields=["is_active"])
-                messages.success(request, gettext("Deactivated %(user)s.") % {"user": user})
+                messages.success(
+                    request, gettext("Deactivated %(user)s.") % {"user": person_name(user)}
+                )
 
     @admin.action(description=_("Email a new set-password link"), permissions=["change"])
     def send_set_password_link(self, request, queryset):
@@ -165,7 +191,7 @@ class NewsroomUserAdmin(CheckedActionSelectionMixin, UserAdmin):
                 messages.warning(
                     request,
                     gettext("Skipped %(user)s: inactive, no email, or a superuser.")
-                    % {"user": user},
+                    % {"user": person_name(user)},
                 )
             else:
                 self._send_link(request, user)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import ArticleEvent, ChangeNote, Revision, ShareLinkOpen
+from articles.people import person_name
 
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
 # (OWASP "CSV injection"); a leading apostrophe makes it text.
@@ -27,12 +28,6 @@ def safe_cell(value):
         return ""
     text = str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def _person(user):
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def _time(value):
@@ -67,7 +62,7 @@ def _events(queryset):
             event.article.title,
             _("history"),
             event.get_action_display(),
-            _person(event.actor),
+            person_name(event.actor),
             event.get_from_status_display() if event.from_status else "",
             event.get_to_status_display() if event.to_status else "",
             event.revision.number if event.revision else "",
@@ -90,7 +85,7 @@ def _revisions(queryset):
             revision.article.title,
             _("revision"),
             revision.get_kind_display(),
-            _person(revision.created_by),
+            person_name(revision.created_by),
             "",
             "",
             revision.number,
@@ -108,7 +103,7 @@ def _notes(queryset):
             note.article.title,
             _("change note"),
             note.get_kind_display(),
-            _person(note.created_by),
+            person_name(note.created_by),
             "",
             "",
             note.revision.number if note.revision else "",
@@ -132,7 +127,7 @@ def _opens(queryset):
             "",
             "",
             _("Link %(id)s created by %(who)s. Browser: %(agent)s")
-            % {"id": link.pk, "who": _person(link.created_by), "agent": opening.user_agent},
+            % {"id": link.pk, "who": person_name(link.created_by), "agent": opening.user_agent},
         )
 
 

@@ -14,6 +14,8 @@ from html.parser import HTMLParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from articles.models import District, Source
+
 from .revisions import SNAPSHOT_ORDER, TEXT_FIELDS, field_label
 
 # Each CJK character is a word of its own (Chinese is not written with spaces); other
@@ -105,9 +107,19 @@ class FieldChange:
 _YES_NO = {True: gettext_lazy("Yes"), False: gettext_lazy("No")}
 
 
+def _display_names(model, items):
+    """
+    ``{id: name}`` for the districts or sources ``items`` of snapshots name, as the interface
+    shows them now (``display_name``): a snapshot keeps only the name of its time, in
+    English. One that no longer exists keeps that name.
+    """
+    items = [item for item in items if item]
+    names = {item["id"]: item.get("name", "") for item in items}
+    rows = model.objects.filter(pk__in=names).only("name", "name_zh")
+    return {**names, **{row.pk: row.display_name for row in rows}}
+
+
 def _display(field, value):
-    if field == "source":
-        return (value or {}).get("name", "")
     if field in {"featured", "lead_image_decorative"}:
         return str(_YES_NO[bool(value)])
     if field == "lead_image":
@@ -125,8 +137,9 @@ def compare(old, new):
             continue
         label = field_label(field)
         if field == "districts":
-            names_a = {item["name"] for item in a or []}
-            names_b = {item["name"] for item in b or []}
+            names = _display_names(District, [*(a or []), *(b or [])])
+            names_a = {names[item["id"]] for item in a or []}
+            names_b = {names[item["id"]] for item in b or []}
             segments = [(name, DELETED) for name in sorted(names_a - names_b)]
             segments += [(name, INSERTED) for name in sorted(names_b - names_a)]
             if not segments:  # renamed districts only
@@ -138,6 +151,10 @@ def compare(old, new):
                 segments = [(_("The markup changed, not the text."), KEPT)]
         elif field in TEXT_FIELDS or field in {"lead_image_alt", "lead_image_caption"}:
             segments = word_diff(a, b)
+        elif field == "source":
+            names = _display_names(Source, [a, b])
+            name_a, name_b = (names[item["id"]] if item else "" for item in (a, b))
+            segments = _spaced([(name_a, DELETED), (name_b, INSERTED)])
         else:
             segments = _spaced([(_display(field, a), DELETED), (_display(field, b), INSERTED)])
         changes.append(FieldChange(field, label, segments))

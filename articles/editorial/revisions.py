@@ -30,6 +30,7 @@ from articles.models import (
     SlugRedirect,
     Source,
 )
+from articles.people import person_name
 from articles.times import format_local
 from richtext.sanitize import sanitize_html
 
@@ -310,7 +311,7 @@ class Conflict(Exception):
         actor = self.event.actor if self.event else None
         if actor is None:
             return _("the schedule") if self.event else _("someone")
-        return actor.get_full_name() or actor.get_username()
+        return person_name(actor)
 
     @property
     def when(self):

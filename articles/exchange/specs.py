@@ -232,8 +232,8 @@ def retired_for_another(slug, article):
 
 
 SPECS = [
-    Spec("districts", District, fields=("name", "description")),
-    Spec("sources", Source, fields=("name", "url")),
+    Spec("districts", District, fields=("name", "name_zh", "description")),
+    Spec("sources", Source, fields=("name", "name_zh", "url")),
     Spec(
         "articles",
         Article,

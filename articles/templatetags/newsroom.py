@@ -141,8 +141,8 @@ def story_card(article, level=2, size="", images=None):
         article.summary,
         article.published_at,
         article.language,
-        article.source.name,
-        tuple(district.name for district in article.district_list),
+        article.source.display_name,
+        tuple(district.display_name for district in article.district_list),
         card_picture(article, images, large=size == "lead"),
     )
     return render_fragment("includes/story_card.html", story=card, level=level or 2, size=size)
@@ -177,8 +177,8 @@ def search_result(article, images):
         article.snippet_segments,
         article.published_at,
         article.language,
-        article.source.name,
-        tuple(district.name for district in article.district_list),
+        article.source.display_name,
+        tuple(district.display_name for district in article.district_list),
         card_picture(article, images),
     )
     return render_fragment("includes/search_result.html", result=result)
@@ -270,11 +270,11 @@ def article_structured_data(context, article):
             "name": organisation,
             "logo": {"@type": "ImageObject", "url": _absolute(context, static(LOGO))},
         },
-        "author": {"@type": "Organization", "name": article.source.name},
+        "author": {"@type": "Organization", "name": article.source.display_name},
         "spatialCoverage": [
             {
                 "@type": "Place",
-                "name": district.name,
+                "name": district.display_name,
                 "url": _absolute(context, district.get_absolute_url()),
             }
             for district in article.district_list

@@ -91,7 +91,7 @@ def test_index_links_the_collections(client):
 
 def test_article_list_has_published_stories_newest_first(client):
     """The list holds published stories only, newest first, each with source and districts."""
-    wuqing = make_district(name="Wuqing", slug="wuqing")
+    wuqing = make_district(name="Wuqing", name_zh="武清区", slug="wuqing")
     source = make_source(name="Tianjin Daily", slug="tianjin-daily", url="https://example.cn/")
     older = make_article(published_at=timezone.now() - timedelta(days=2), source=source)
     newer = make_article(published_at=timezone.now() - timedelta(days=1), districts=[wuqing])
@@ -101,7 +101,12 @@ def test_article_list_has_published_stories_newest_first(client):
     assert slugs(data) == [newer.slug, older.slug]
     first, second = data["results"]
     assert first["districts"] == [
-        {"name": "Wuqing", "slug": "wuqing", "url": "http://testserver/districts/wuqing/"}
+        {
+            "name": "Wuqing",
+            "name_zh": "武清区",
+            "slug": "wuqing",
+            "url": "http://testserver/districts/wuqing/",
+        }
     ]
     assert second["source"]["website"] == "https://example.cn/"
     assert first["url"] == "http://testserver" + newer.get_absolute_url()
@@ -252,17 +257,24 @@ def test_nul_byte_in_the_path_is_a_json_400(client):
 
 
 def test_districts_and_sources(client):
-    """Districts and sources are listed by name, with their pages."""
-    make_district(name="Wuqing", slug="wuqing", description="Between Beijing and Tianjin.")
+    """Districts and sources are listed by name, with their Chinese name (or null) and pages."""
+    make_district(
+        name="Wuqing", name_zh="武清区", slug="wuqing", description="Between Beijing and Tianjin."
+    )
     make_district(name="Baodi", slug="baodi")
-    make_source(name="Tianjin Daily", slug="daily")
+    make_source(name="Tianjin Daily", name_zh="天津日报", slug="daily")
     districts = get_json(client, "/api/districts/", "/api/districts/")
     assert slugs(districts) == ["baodi", "wuqing"]
     assert districts["results"][1]["description"] == "Between Beijing and Tianjin."
+    assert [(d["name"], d["name_zh"]) for d in districts["results"]] == [
+        ("Baodi", None),
+        ("Wuqing", "武清区"),
+    ]
     sources = get_json(client, "/api/sources/", "/api/sources/")
     assert sources["results"] == [
         {
             "name": "Tianjin Daily",
+            "name_zh": "天津日报",
             "slug": "daily",
             "website": None,
             "url": "http://testserver/sources/daily/",

@@ -37,13 +37,15 @@ def build_site():
     scheduled and a removed story, a change note not live yet, banners ended or to come.
     """
     now = timezone.now()
-    hexi = make_district(name="Hexi", slug="hexi", description="South of the centre.")
+    hexi = make_district(
+        name="Hexi", name_zh="河西区", slug="hexi", description="South of the centre."
+    )
     heping = make_district(name="Heping", slug="heping")
     make_district(name="Wuqing", slug="wuqing")  # no stories: still exported
     source = make_source(
         name="exploringtianjin.com", slug="exploringtianjin", url="https://example.org"
     )
-    daily = make_source(name="Tianjin Daily", slug="tianjin-daily")
+    daily = make_source(name="Tianjin Daily", name_zh="天津日报", slug="tianjin-daily")
     author = make_user(username="newsdesk")
     SiteSettings.objects.create(
         site_name="Tianjin Updates",
@@ -176,6 +178,11 @@ def test_export_holds_public_content_only(tmp_path, site):
     assert data["media_url"] == "/media/"
     assert [d["slug"] for d in data["districts"]] == ["heping", "hexi", "wuqing"]
     assert data["districts"][1]["description"] == "South of the centre."
+    assert [d["name_zh"] for d in data["districts"]] == ["", "河西区", ""]
+    assert {s["slug"]: s["name_zh"] for s in data["sources"]} == {
+        "exploringtianjin": "",
+        "tianjin-daily": "天津日报",
+    }
     assert {s["slug"]: s["url"] for s in data["sources"]} == {
         "exploringtianjin": "https://example.org",
         "tianjin-daily": "",
@@ -612,6 +619,18 @@ def test_a_version_1_file_still_imports(tmp_path):
     article = Article.objects.get(slug="old-story")
     assert article.is_published() and article.public_updated_at == article.published_at
     assert [d.slug for d in article.districts.all()] == ["hexi"]
+    assert District.objects.get(slug="hexi").name_zh == ""
+
+
+def test_a_file_without_chinese_names_keeps_the_sites(tmp_path, site):
+    """A file from before Chinese names updates a district and leaves its Chinese name."""
+    data = read(export(tmp_path))
+    for district in data["districts"]:
+        del district["name_zh"]
+        district["description"] = "Updated."
+    import_(write(tmp_path, data))
+    hexi = District.objects.get(slug="hexi")
+    assert (hexi.name_zh, hexi.description) == ("河西区", "Updated.")
 
 
 def test_long_runs_show_a_progress_bar(tmp_path, site, monkeypatch):

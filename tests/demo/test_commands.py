@@ -38,6 +38,24 @@ def test_seed_demo_data_is_idempotent(settings):
     assert counts() == first
 
 
+def test_seed_demo_data_names_districts_and_sources_in_chinese(settings):
+    """Tianjin's districts and the sources have Chinese names; a site seeded before gets them."""
+    settings.DEBUG = True
+    run("seed_demo_data")
+    names = dict(District.objects.values_list("slug", "name_zh"))
+    assert (names["heping"], names["wuqing"], names["binhai-new-area"]) == (
+        "和平区", "武清区", "滨海新区",
+    )  # fmt: skip
+    assert all(names.values())
+    assert Source.objects.get(slug="tianjin-daily").name_zh == "天津日报"
+    assert Source.objects.get(slug="exploringtianjin-com").name_zh == ""  # a web address
+    District.objects.filter(slug="hedong").update(name_zh="")
+    District.objects.filter(slug="hexi").update(name_zh="河西")  # an editor's choice stays
+    run("seed_demo_data")
+    names = dict(District.objects.values_list("slug", "name_zh"))
+    assert (names["hedong"], names["hexi"]) == ("河东区", "河西")
+
+
 def test_seed_demo_data_has_stories_in_several_states(settings):
     settings.DEBUG = True
     run("seed_demo_data")

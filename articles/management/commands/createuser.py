@@ -6,6 +6,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from articles.editorial import notifications, roles
+from articles.people import person_name
 
 
 class Command(BaseCommand):
@@ -19,8 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--role", required=True, choices=list(roles.GROUP_NAMES))
         parser.add_argument("--email", required=True)
-        parser.add_argument("--first-name", default="")
-        parser.add_argument("--last-name", default="")
+        parser.add_argument("--first-name", default="", help="Given name: 芳, Wei.")
+        parser.add_argument(
+            "--last-name",
+            default="",
+            help="Family name: 李, Li. A name in Chinese characters shows as 李芳, others as Wei Li.",
+        )
         parser.add_argument(
             "--send-email",
             action="store_true",
@@ -47,7 +52,8 @@ class Command(BaseCommand):
             user.set_unusable_password()
             user.save()
             roles.assign_role(user, role)
-        self.stdout.write(self.style.SUCCESS(f"Created {role} '{username}'."))
+        named = f" ({person_name(user)})" if (first_name + last_name).strip() else ""
+        self.stdout.write(self.style.SUCCESS(f"Created {role} '{username}'{named}."))
         base_url = settings.NEWSROOM_SITE_URL
         if send_email:
             if not notifications.send_invitation(user, base_url):

@@ -98,20 +98,32 @@ class Command(BaseCommand):
     def seed_districts(self):
         districts = {}
         for name, description in demo.DISTRICTS:
+            name_zh = demo.DISTRICT_NAMES_ZH.get(name, "")
             district, _ = District.objects.get_or_create(
-                slug=slugify(name), defaults={"name": name, "description": description}
+                slug=slugify(name),
+                defaults={"name": name, "name_zh": name_zh, "description": description},
             )
-            districts[district.slug] = district
+            districts[district.slug] = self.fill_name_zh(district, name_zh)
         return districts
 
     def seed_sources(self):
         sources = {}
         for name, url in demo.SOURCES:
+            name_zh = demo.SOURCE_NAMES_ZH.get(name, "")
             source, _ = Source.objects.get_or_create(
-                slug=slugify(name.replace(".", "-")), defaults={"name": name, "url": url}
+                slug=slugify(name.replace(".", "-")),
+                defaults={"name": name, "name_zh": name_zh, "url": url},
             )
-            sources[source.slug] = source
+            sources[source.slug] = self.fill_name_zh(source, name_zh)
         return sources
+
+    @staticmethod
+    def fill_name_zh(row, name_zh):
+        """A district or source seeded before it had a Chinese name gets one; a given one stays."""
+        if name_zh and not row.name_zh:
+            row.name_zh = name_zh
+            row.save(update_fields=["name_zh"])
+        return row
 
     def seed_stories(self, author, editor, districts, sources):
         now = timezone.now()
